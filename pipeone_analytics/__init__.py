@@ -1,0 +1,1 @@
+"""PipeOne Analytics."""

@@ -1,0 +1,151 @@
+"""Labels and formats in pt_BR and en: every UI and report takes its words from here."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import babel.dates
+import babel.numbers
+import pandas as pd
+
+LOCALES = ("pt_BR", "en")
+
+STATUSES = {
+    "new": {"pt_BR": "Novo", "en": "New"},
+    "in_progress": {"pt_BR": "Em andamento", "en": "In progress"},
+    "on_hold": {"pt_BR": "Em espera", "en": "On hold"},
+    "resolved": {"pt_BR": "Resolvido", "en": "Resolved"},
+}
+
+CHANNELS = {
+    "whatsapp": {"pt_BR": "WhatsApp", "en": "WhatsApp"},
+    "sms": {"pt_BR": "SMS", "en": "SMS"},
+    "webchat": {"pt_BR": "Chat do site", "en": "Web chat"},
+    "email": {"pt_BR": "E-mail", "en": "Email"},
+    "instagram": {"pt_BR": "Instagram", "en": "Instagram"},
+    "messenger": {"pt_BR": "Messenger", "en": "Messenger"},
+    "telegram": {"pt_BR": "Telegram", "en": "Telegram"},
+    "other": {"pt_BR": "Outro", "en": "Other"},
+}
+
+TICKET_TYPES = {
+    "question": {"pt_BR": "Dúvida", "en": "Question"},
+    "incident": {"pt_BR": "Incidente", "en": "Incident"},
+    "problem": {"pt_BR": "Problema", "en": "Problem"},
+    "task": {"pt_BR": "Tarefa", "en": "Task"},
+}
+
+ROLES = {
+    "agent": {"pt_BR": "Agente", "en": "Agent"},
+    "manager": {"pt_BR": "Gerente", "en": "Manager"},
+    "admin": {"pt_BR": "Administrador", "en": "Admin"},
+}
+
+# DESIGN 4.4: the meaning table of the 0-5 star rating.
+STARS = {
+    0: {"pt_BR": "Novo contato", "en": "New contact",
+        "condition_pt_BR": "Nenhuma mensagem enviada ou recebida, ou o telefone do contato é inválido",
+        "condition_en": "No message sent or received, or the contact's phone number is invalid"},
+    1: {"pt_BR": "Sem engajamento", "en": "No engagement",
+        "condition_pt_BR": "Ao menos uma mensagem enviada e nenhuma recebida",
+        "condition_en": "At least one message sent, none received"},
+    2: {"pt_BR": "Contato validado", "en": "Validated contact",
+        "condition_pt_BR": "Ao menos uma mensagem recebida, em qualquer canal",
+        "condition_en": "At least one message received, on any channel"},
+    3: {"pt_BR": "Baixo envolvimento", "en": "Low engagement",
+        "condition_pt_BR": "Ao menos uma interação cujas duas mensagens caem no mesmo dia do calendário",
+        "condition_en": "At least one interaction whose two messages fall on the same calendar day"},
+    4: {"pt_BR": "Engajamento moderado", "en": "Moderate engagement",
+        "condition_pt_BR": "Ao menos uma interação, e 90% ou mais das interações levaram até 2 h",
+        "condition_en": "At least one interaction, and 90% or more of all interactions took 2 h or less"},
+    5: {"pt_BR": "Alto envolvimento", "en": "High engagement",
+        "condition_pt_BR": "Ao menos uma interação, e 90% ou mais das interações levaram até 30 min",
+        "condition_en": "At least one interaction, and 90% or more of all interactions took 30 min or less"},
+}
+
+# Free-form UI and report strings, by key. Add new keys in the section of your area.
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- common ---
+    "no_data": {"pt_BR": "Sem dados para esta seleção", "en": "No data for this selection"},
+    "read_only": {"pt_BR": "Somente leitura: defina PIPEONE_USER para agir",
+                  "en": "Read-only: set PIPEONE_USER to take actions"},
+    "unassigned": {"pt_BR": "Sem responsável", "en": "Unassigned"},
+    "unknown_category": {"pt_BR": "Categoria desconhecida", "en": "Unknown category"},
+    "inactive_category": {"pt_BR": "{name} (inativa)", "en": "{name} (inactive)"},
+    "no_category": {"pt_BR": "Sem categoria", "en": "No category"},
+    # --- ingest ---
+    # --- status / tickets / timeline ---
+    # --- ratings ---
+    # --- response times ---
+    # --- ops ---
+    # --- inbox ---
+    # --- dashboards ---
+    # --- reports ---
+}
+
+_TABLES = {"status": STATUSES, "channel": CHANNELS, "ticket_type": TICKET_TYPES, "role": ROLES}
+
+
+def check_locale(locale: str) -> str:
+    """The locale itself, or ValueError naming the supported ones."""
+    if locale not in LOCALES:
+        raise ValueError(f"locale '{locale}' is not one of {', '.join(LOCALES)}")
+    return locale
+
+
+def label(kind: str, key: Any, locale: str) -> str:
+    """The word for a status, channel, ticket_type, role or star level in the locale; the key if unknown."""
+    check_locale(locale)
+    if kind == "stars":
+        return STARS[int(key)][locale]
+    return _TABLES[kind].get(str(key), {}).get(locale, str(key))
+
+
+def t(key: str, locale: str, **values: Any) -> str:
+    """A UI string in the locale, with {placeholders} filled from values."""
+    check_locale(locale)
+    return MESSAGES[key][locale].format(**values)
+
+
+def star_meanings() -> pd.DataFrame:
+    """Columns: stars, name_pt_BR, name_en, condition_pt_BR, condition_en."""
+    return pd.DataFrame([
+        {"stars": s, "name_pt_BR": v["pt_BR"], "name_en": v["en"],
+         "condition_pt_BR": v["condition_pt_BR"], "condition_en": v["condition_en"]}
+        for s, v in STARS.items()])
+
+
+def fmt_number(value: float, locale: str, digits: int = 0) -> str:
+    """1234.5 -> '1.234,5' in pt_BR, '1,234.5' in en."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return babel.numbers.format_decimal(value, format=pattern, locale=check_locale(locale))
+
+
+def fmt_percent(share: float, locale: str, digits: int = 0) -> str:
+    """0.923 -> '92%' (pt_BR '92%' with babel's spacing rules)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return babel.numbers.format_percent(share, format=pattern, locale=check_locale(locale))
+
+
+def fmt_date(value: dt.date | dt.datetime | pd.Timestamp, locale: str, fmt: str = "short") -> str:
+    """A date in the locale: 25/11/2026 in pt_BR, 11/25/26 in en for 'short'."""
+    return babel.dates.format_date(value, format=fmt, locale=check_locale(locale))
+
+
+def fmt_datetime(value: dt.datetime | pd.Timestamp, locale: str, tz: str | None = None,
+                 fmt: str = "short") -> str:
+    """A date and time in the locale, shown in tz when given."""
+    return babel.dates.format_datetime(value, format=fmt, tzinfo=tz, locale=check_locale(locale))
+
+
+def fmt_duration(seconds: float | None, locale: str) -> str:
+    """A duration as '45 s', '12 min', '3,5 h' or '2,1 d' in the locale; '—' when missing."""
+    if seconds is None or pd.isna(seconds):
+        return "—"
+    if seconds < 60:
+        return f"{fmt_number(seconds, locale)} s"
+    if seconds < 3600:
+        return f"{fmt_number(seconds / 60, locale)} min"
+    if seconds < 86400:
+        return f"{fmt_number(seconds / 3600, locale, 1)} h"
+    return f"{fmt_number(seconds / 86400, locale, 1)} d"
