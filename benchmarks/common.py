@@ -49,3 +49,47 @@ class Table:
         print(f"\npeak RSS: {peak_rss_mb():,.0f} MB")
         for name, target in (targets or {}).items():
             print(f"target {name}: {target}")
+
+
+DATA = __import__("pathlib").Path(__import__("os").environ.get("PIPEONE_BENCH_DATA", "benchmarks/.data"))
+
+
+def _locked(name: str):
+    """An exclusive file lock, so two benchmarks never build the same dataset at once."""
+    import fcntl
+    DATA.mkdir(parents=True, exist_ok=True)
+    handle = open(DATA / f"{name}.lock", "w")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
+def bench_export(messages: int, fmt: str = "csv"):
+    """A cached synthetic canonical export with about `messages` messages (contacts = messages / 10)."""
+    from pipeone_analytics import synth
+    from pipeone_analytics.config import Settings
+
+    out = DATA / f"export-{messages}-{fmt}"
+    with _locked(out.name):
+        if not (out / ".complete").exists():
+            print(f"generating {out} ...", flush=True)
+            synth.generate(out, contacts=max(messages // 10, 10), days=90, seed=1, fmt=fmt,
+                           end="2026-11-22", settings=Settings(), messages=messages)
+            (out / ".complete").touch()
+    return out
+
+
+def bench_store(messages: int):
+    """A cached DuckDB store holding bench_export(messages); treat it as read-only."""
+    from pipeone_analytics.config import Settings
+    from pipeone_analytics.ingest import import_path
+    from pipeone_analytics.store import Store
+
+    export = bench_export(messages)
+    path = DATA / f"store-{messages}.duckdb"
+    with _locked(path.name):
+        if not (DATA / f"{path.name}.complete").exists():
+            print(f"importing into {path} ...", flush=True)
+            path.unlink(missing_ok=True)
+            import_path(Store(path, Settings(db_path=path)), export)
+            (DATA / f"{path.name}.complete").touch()
+    return path
