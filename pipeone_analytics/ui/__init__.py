@@ -1,0 +1,1 @@
+"""ipywidgets front ends: the inbox and the dashboards, for JupyterLab and Voilà."""
