@@ -1,0 +1,83 @@
+"""The interaction ledger (DESIGN 4.1): every response turn, with the two messages that make it.
+
+One conversation's messages, without notes and automation, are taken in time order; equal
+`sent_at` values are ordered by `message_id`, so the order (and so every turn) is deterministic.
+Consecutive messages with the same direction form a turn; every turn after the first is a response
+to the turn before it, measured from the first message of that turn to the first message of the
+response. Messages are cut at `$as_of` (sent_at <= $as_of); because the order is total, the ledger
+as of T is exactly the full ledger's rows with to_at <= T.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import pandas as pd
+
+from ..store import Store, as_store
+from .filters import Filters, in_list, in_period, used_params
+
+LEDGER_COLUMNS = ("conversation_id", "contact_id", "direction", "from_message_id", "from_at",
+                  "to_message_id", "to_at", "channel", "agent_id", "seconds")
+
+
+def messages_sql() -> str:
+    """SELECT of messages sent up to $as_of with their contact resolved from the conversation when missing.
+
+    Columns: message_id, conversation_id, contact_id, channel, direction, sent_at, sender_type, agent_id.
+    """
+    return """
+        SELECT m.message_id, m.conversation_id, coalesce(m.contact_id, c.contact_id) AS contact_id,
+               m.channel, m.direction, m.sent_at, m.sender_type, m.agent_id
+        FROM messages m
+        LEFT JOIN conversations c ON m.contact_id IS NULL AND c.conversation_id = m.conversation_id
+        WHERE m.sent_at <= $as_of::TIMESTAMPTZ"""
+
+
+def ledger_sql(where: str = "TRUE") -> str:
+    """SELECT of every response among messages sent up to $as_of (DESIGN 4.1); one row per response.
+
+    `where` is a constant SQL predicate over conversation_id and contact_id that must keep or drop
+    whole conversations (never single messages, which would change the turns).
+    Columns: conversation_id, contact_id, direction ('agent_reply' | 'contact_reply'), from_message_id,
+    from_at, to_message_id, to_at, channel (of the response), agent_id (sender of an agent reply; for
+    a contact reply, sender of the first message of the agent turn answered), seconds (to_at - from_at).
+    """
+    return f"""
+    SELECT conversation_id, contact_id,
+           CASE direction WHEN 'outbound' THEN 'agent_reply' ELSE 'contact_reply' END AS direction,
+           from_message_id, from_at, message_id AS to_message_id, sent_at AS to_at, channel,
+           CASE direction WHEN 'outbound' THEN agent_id ELSE from_agent_id END AS agent_id,
+           (epoch_us(sent_at) - epoch_us(from_at)) / 1e6 AS seconds
+    FROM (
+        SELECT *, lag(message_id) OVER turn AS from_message_id, lag(sent_at) OVER turn AS from_at,
+               lag(agent_id) OVER turn AS from_agent_id
+        FROM (
+            SELECT *, direction IS DISTINCT FROM lag(direction) OVER msg AS turn_start
+            FROM ({messages_sql()}) m
+            WHERE sender_type NOT IN ('note', 'automation') AND ({where})
+            WINDOW msg AS (PARTITION BY conversation_id ORDER BY sent_at, message_id)
+        ) t
+        WHERE turn_start
+        WINDOW turn AS (PARTITION BY conversation_id ORDER BY sent_at, message_id)
+    ) r
+    WHERE from_message_id IS NOT NULL"""
+
+
+def ledger(source: Store | Mapping[str, pd.DataFrame], filters: Filters | None = None) -> pd.DataFrame:
+    """The interaction ledger up to filters.as_of, responses in the period, channels, agents and teams.
+
+    The period, channel, agent and team filters apply to the response (to_at, its channel, the
+    credited agent); the turns themselves are always built from whole conversations.
+    Columns: conversation_id, contact_id, direction, from_message_id, from_at, to_message_id, to_at,
+    channel, agent_id, seconds.
+    """
+    store = as_store(source)
+    filters = filters or Filters()
+    sql = f"""
+        SELECT {', '.join(LEDGER_COLUMNS)}
+        FROM ({ledger_sql()}) l
+        WHERE {in_period('to_at')} AND {in_list('channel', 'channels')} AND {in_list('agent_id', 'agents')}
+          AND (len($teams::VARCHAR[]) = 0 OR agent_id IN (
+                SELECT agent_id FROM agents WHERE list_contains($teams::VARCHAR[], team)))
+        ORDER BY conversation_id, to_at, to_message_id"""
+    return store.df(sql, used_params(sql, filters.params(store.settings)))
