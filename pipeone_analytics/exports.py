@@ -6,6 +6,7 @@ from typing import Callable
 
 import pandas as pd
 
+from .core import interactions, ratings
 from .errors import PipeOneError
 from .store import Store
 
@@ -22,6 +23,8 @@ EXPORTS: dict[str, Callable[..., pd.DataFrame]] = {
     "contacts": _table("contacts"),
     "messages": _table("messages"),
     "conversations": _table("conversations"),
+    "interactions": interactions.export_ledger,
+    "ratings": ratings.export_ratings,
 }
 
 

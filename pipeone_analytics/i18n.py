@@ -76,6 +76,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- ingest ---
     # --- status / tickets / timeline ---
     # --- ratings ---
+    # Reasons of a rating; {n} interactions, {p30}/{p2h} whole percents rounded down (never shown as 90% when below).
+    "rating_reason_invalid_phone": {"pt_BR": "O telefone {phone} é inválido, o que zera a classificação",
+                                    "en": "The phone number {phone} is invalid, which forces 0 stars"},
+    "rating_reason_none": {"pt_BR": "Nenhuma mensagem enviada ou recebida",
+                           "en": "No message sent or received"},
+    "rating_reason_sent_only": {"pt_BR": "{sent} mensagens enviadas, nenhuma recebida",
+                                "en": "{sent} messages sent, none received"},
+    "rating_reason_sent_only_one": {"pt_BR": "1 mensagem enviada, nenhuma recebida",
+                                    "en": "1 message sent, none received"},
+    "rating_reason_received": {"pt_BR": "{received} mensagens recebidas, ainda sem nenhuma interação",
+                               "en": "{received} messages received, no interaction yet"},
+    "rating_reason_received_one": {"pt_BR": "1 mensagem recebida, ainda sem nenhuma interação",
+                                    "en": "1 message received, no interaction yet"},
+    "rating_reason_2": {"pt_BR": "Nenhuma das {n} interações ficou no mesmo dia e só {p2h}% levaram até 2 h",
+                        "en": "None of {n} interactions stayed within one day and only {p2h}% took 2 h or less"},
+    "rating_reason_2_one": {"pt_BR": "A única interação passou de um dia para outro e levou mais de 2 h",
+                            "en": "The only interaction ran into the next day and took more than 2 h"},
+    "rating_reason_3": {"pt_BR": "{same_day} de {n} interações ficaram no mesmo dia, mas só {p2h}% levaram até 2 h",
+                        "en": "{same_day} of {n} interactions stayed within one day, but only {p2h}% took 2 h or less"},
+    "rating_reason_3_one": {"pt_BR": "A única interação ficou no mesmo dia, mas levou mais de 2 h",
+                            "en": "The only interaction stayed within one day, but took more than 2 h"},
+    "rating_reason_4": {"pt_BR": "{p2h}% de {n} interações levaram até 2 h",
+                        "en": "{p2h}% of {n} interactions took 2 h or less"},
+    "rating_reason_4_one": {"pt_BR": "A única interação levou até 2 h",
+                            "en": "The only interaction took 2 h or less"},
+    "rating_reason_5": {"pt_BR": "{p30}% de {n} interações levaram até 30 min",
+                        "en": "{p30}% of {n} interactions took 30 min or less"},
+    "rating_reason_5_one": {"pt_BR": "A única interação levou até 30 min",
+                            "en": "The only interaction took 30 min or less"},
     # --- response times ---
     # --- ops ---
     # --- inbox ---

@@ -9,15 +9,33 @@ as of T is exactly the full ledger's rows with to_at <= T.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Mapping
 
 import pandas as pd
 
+from ..config import Settings
+from ..errors import ValidationError
 from ..store import Store, as_store
-from .filters import Filters, in_list, in_period, used_params
+from .filters import Filters, in_list, in_period, to_timestamp, used_params
 
 LEDGER_COLUMNS = ("conversation_id", "contact_id", "direction", "from_message_id", "from_at",
                   "to_message_id", "to_at", "channel", "agent_id", "seconds")
+
+
+def end_of_day(value: dt.date | dt.datetime | str | None, settings: Settings) -> pd.Timestamp:
+    """A tz-aware as_of: now when None, the local end of day for a date, else the time itself."""
+    if value is None:
+        return pd.Timestamp.now(tz=settings.timezone)
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            value = dt.date.fromisoformat(value)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            next_midnight = to_timestamp(value + dt.timedelta(days=1), settings.timezone)
+            return next_midnight - pd.Timedelta(microseconds=1)
+        return to_timestamp(value, settings.timezone)
+    except ValueError:
+        raise ValidationError(f"as_of '{value}' is not a date (YYYY-MM-DD) or a date and time") from None
 
 
 def messages_sql() -> str:
@@ -81,3 +99,8 @@ def ledger(source: Store | Mapping[str, pd.DataFrame], filters: Filters | None =
                 SELECT agent_id FROM agents WHERE list_contains($teams::VARCHAR[], team)))
         ORDER BY conversation_id, to_at, to_message_id"""
     return store.df(sql, used_params(sql, filters.params(store.settings)))
+
+
+def export_ledger(store: Store, as_of: str | None = None, **_: object) -> pd.DataFrame:
+    """`pipeone export interactions`: the whole ledger up to as_of (default now; a date: its end); see ledger()."""
+    return ledger(store, Filters(as_of=end_of_day(as_of, store.settings)))

@@ -1,0 +1,320 @@
+"""The contact star rating 0-5 (DESIGN 4.4), its explanation, its history and its meaning table.
+
+Every contact is rated on all their messages sent up to `as_of` (inclusive):
+- sent: outbound by an agent or an automation; received: inbound by the contact; notes are neither;
+- interactions: the responses of the interaction ledger (core.interactions, DESIGN 4.1) in both
+  directions, over all the contact's conversations; automation messages are not part of it;
+- same day: both messages of the interaction on one calendar day in the account timezone;
+- within 30 min / 2 h: seconds <= 1800 / <= 7200; a share of at least 90% is tested on counts
+  (10 * within >= 9 * interactions), so no floating point decides a boundary.
+The rating is the highest level whose condition holds, levels 3-5 also need level 2, and an invalid
+phone forces 0. A contact is rated when it exists at as_of: created_at missing or <= as_of, or a
+message (other than a note) up to as_of.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from .. import i18n
+from ..config import Settings
+from ..errors import ValidationError
+from ..store import Store, as_store
+from .filters import as_tuple, used_params
+from .interactions import end_of_day, ledger_sql, messages_sql
+
+STAR_LEVELS = tuple(range(6))
+
+# Star level from the per-contact counts (DESIGN 4.4), highest condition first.
+STARS_SQL = """CASE
+    WHEN phone_valid IS NOT DISTINCT FROM FALSE THEN 0
+    WHEN received >= 1 AND interactions >= 1 AND 10 * within_30m >= 9 * interactions THEN 5
+    WHEN received >= 1 AND interactions >= 1 AND 10 * within_2h >= 9 * interactions THEN 4
+    WHEN received >= 1 AND same_day_interactions >= 1 THEN 3
+    WHEN received >= 1 THEN 2
+    WHEN sent >= 1 THEN 1
+    ELSE 0 END"""
+
+# Per-message flags and per-interaction flags, summed per contact (and per as_of in the history).
+SENT_SQL = "(direction = 'outbound' AND sender_type IN ('agent', 'automation'))::INTEGER"
+RECEIVED_SQL = "(direction = 'inbound' AND sender_type = 'contact')::INTEGER"
+SAME_DAY_SQL = "(timezone($tz, from_at)::DATE = timezone($tz, to_at)::DATE)::INTEGER"
+
+REASON_KEYS = ("invalid_phone", "none", "sent_only", "sent_only_one", "received", "received_one",
+               "2", "2_one", "3", "3_one", "4", "4_one", "5", "5_one")
+
+RATING_COLUMNS = ("contact_id", "name", "phone", "channel", "stars", "label", "sent", "received",
+                  "interactions", "same_day_interactions", "within_30m", "within_2h",
+                  "share_within_30m", "share_within_2h", "phone_valid", "reason")
+
+
+def _contact_filter(contacts: Iterable[str] | str | None) -> tuple[str, dict[str, list[str]]]:
+    """SQL predicate on contact_id and its parameter, or TRUE when every contact is wanted."""
+    wanted = as_tuple(contacts)
+    if not wanted:
+        return "TRUE", {}
+    return "list_contains($contacts::VARCHAR[], contact_id)", {"contacts": list(wanted)}
+
+
+def _activity_sql(where: str) -> str:
+    """Per contact: sent, received, and main channel (most messages, then latest, then name).
+
+    Columns: contact_id, sent, received, channel.
+    """
+    return f"""
+        SELECT contact_id, sum(sent)::BIGINT AS sent, sum(received)::BIGINT AS received,
+               arg_min(channel, (-n, -epoch_us(last_at), channel)) AS channel
+        FROM (
+            SELECT contact_id, channel, count(*) AS n, max(sent_at) AS last_at,
+                   sum({SENT_SQL}) AS sent, sum({RECEIVED_SQL}) AS received
+            FROM ({messages_sql()}) m
+            WHERE sender_type <> 'note' AND contact_id IS NOT NULL AND ({where})
+            GROUP BY contact_id, channel
+        ) c
+        GROUP BY contact_id"""
+
+
+def _rated_sql(where: str) -> str:
+    """Per contact as of $as_of: the counts, the stars and the contact's own columns.
+
+    Columns: contact_id, name, phone, phone_valid, channel, sent, received, interactions,
+    same_day_interactions, within_30m, within_2h, stars.
+    """
+    return f"""
+        SELECT *, {STARS_SQL} AS stars
+        FROM (
+            SELECT coalesce(p.contact_id, a.contact_id) AS contact_id, p.name, p.phone, p.phone_valid,
+                   a.channel, coalesce(a.sent, 0) AS sent, coalesce(a.received, 0) AS received,
+                   coalesce(i.interactions, 0) AS interactions,
+                   coalesce(i.same_day_interactions, 0) AS same_day_interactions,
+                   coalesce(i.within_30m, 0) AS within_30m, coalesce(i.within_2h, 0) AS within_2h
+            FROM (SELECT contact_id, name, phone, phone_valid, created_at FROM contacts WHERE {where}) p
+            FULL JOIN ({_activity_sql(where)}) a ON a.contact_id = p.contact_id
+            LEFT JOIN (
+                SELECT contact_id, count(*) AS interactions, sum({SAME_DAY_SQL})::BIGINT AS same_day_interactions,
+                       count(*) FILTER (WHERE seconds <= 1800) AS within_30m,
+                       count(*) FILTER (WHERE seconds <= 7200) AS within_2h
+                FROM ({ledger_sql(where)}) l
+                GROUP BY contact_id
+            ) i ON i.contact_id = coalesce(p.contact_id, a.contact_id)
+            WHERE p.created_at IS NULL OR p.created_at <= $as_of::TIMESTAMPTZ OR a.contact_id IS NOT NULL
+        ) counted"""
+
+
+def _fmt_int(column: str) -> str:
+    return f"replace(format('{{:,}}', {column}), ',', $thousands)"
+
+
+def _percent(within: str) -> str:
+    """Whole percent rounded down, so 89.9% reads 89%, never 90%."""
+    return f"coalesce(CAST(100 * {within} // nullif(interactions, 0) AS VARCHAR), '')"
+
+
+def _reason_sql() -> str:
+    """SQL sentence explaining `stars`, from the $reason_* templates of the locale."""
+    template = """CASE
+        WHEN stars = 0 AND phone_valid IS NOT DISTINCT FROM FALSE THEN $reason_invalid_phone
+        WHEN stars = 0 THEN $reason_none
+        WHEN stars = 1 THEN CASE WHEN sent = 1 THEN $reason_sent_only_one ELSE $reason_sent_only END
+        WHEN stars = 2 AND interactions = 0 THEN
+            CASE WHEN received = 1 THEN $reason_received_one ELSE $reason_received END
+        WHEN interactions = 1 THEN CASE stars WHEN 2 THEN $reason_2_one WHEN 3 THEN $reason_3_one
+            WHEN 4 THEN $reason_4_one ELSE $reason_5_one END
+        ELSE CASE stars WHEN 2 THEN $reason_2 WHEN 3 THEN $reason_3 WHEN 4 THEN $reason_4 ELSE $reason_5 END
+        END"""
+    values = {"sent": _fmt_int("sent"), "received": _fmt_int("received"), "n": _fmt_int("interactions"),
+              "same_day": _fmt_int("same_day_interactions"), "p30": _percent("within_30m"),
+              "p2h": _percent("within_2h"), "phone": "coalesce(phone, '')"}
+    sql = template
+    for key, expr in values.items():
+        sql = f"replace({sql}, '{{{key}}}', {expr})"
+    return sql
+
+
+def _locale_params(locale: str) -> dict[str, object]:
+    params: dict[str, object] = {f"reason_{k}": i18n.MESSAGES[f"rating_reason_{k}"][locale] for k in REASON_KEYS}
+    params["labels"] = [i18n.label("stars", s, locale) for s in STAR_LEVELS]
+    params["thousands"] = "." if locale == "pt_BR" else ","
+    return params
+
+
+def ratings(source: Store | Mapping[str, pd.DataFrame], as_of: dt.datetime | dt.date | str | None = None,
+            contacts: Iterable[str] | str | None = None, locale: str | None = None) -> pd.DataFrame:
+    """The star rating of every contact as of as_of (default now; a date means its local end of day).
+
+    One row per contact of the contacts table and per contact_id seen only in messages.
+    Columns: contact_id, name, phone, channel (the one the contact uses most), stars (0-5),
+    label, sent, received, interactions, same_day_interactions, within_30m, within_2h (counts of
+    interactions <= 1800 s and <= 7200 s), share_within_30m, share_within_2h (NaN without
+    interactions), phone_valid (NA when no phone), reason (one sentence in the locale).
+    """
+    store = as_store(source)
+    locale = i18n.check_locale(locale or store.settings.locale)
+    where, params = _contact_filter(contacts)
+    sql = f"""
+        SELECT contact_id, name, phone, channel, stars::INTEGER AS stars, $labels[stars + 1] AS label,
+               sent, received, interactions, same_day_interactions, within_30m, within_2h,
+               within_30m / nullif(interactions, 0) AS share_within_30m,
+               within_2h / nullif(interactions, 0) AS share_within_2h,
+               phone_valid, {_reason_sql()} AS reason
+        FROM ({_rated_sql(where)}) r
+        ORDER BY contact_id"""
+    params |= {"as_of": end_of_day(as_of, store.settings), "tz": store.settings.timezone}
+    params |= _locale_params(locale)
+    frame = store.df(sql, used_params(sql, params))
+    frame["phone_valid"] = frame["phone_valid"].astype("boolean")
+    return frame
+
+
+def period_ends(start: dt.date | str, end: dt.date | str, freq: str = "month") -> list[dt.date]:
+    """Last days of the months (or weeks ending Sunday) within [start, end], plus end when it is not one."""
+    if freq not in ("month", "week"):
+        raise ValidationError(f"freq '{freq}' is not month or week")
+    try:
+        first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    except ValueError:
+        raise ValidationError(f"period {start} .. {end} is not two dates (YYYY-MM-DD)") from None
+    if first > last:
+        raise ValidationError(f"period starts on {first}, after it ends on {last}")
+    rule = "ME" if freq == "month" else "W-SUN"
+    ends = [d.date() for d in pd.date_range(first, last, freq=rule)]
+    if not ends or ends[-1] != last:
+        ends.append(last)
+    return ends
+
+
+def _history_sql(where: str) -> str:
+    """Per contact and per $ends as_of time: the stars, from cumulative counts (one pass over messages).
+
+    Columns: as_of, contact_id, stars.
+    """
+    return f"""
+        WITH ends AS (SELECT unnest($ends::TIMESTAMPTZ[]) AS as_of),
+        facts AS (
+            SELECT contact_id, sent_at AS at, {SENT_SQL} AS sent, {RECEIVED_SQL} AS received,
+                   0 AS interactions, 0 AS same_day_interactions, 0 AS within_30m, 0 AS within_2h
+            FROM ({messages_sql()}) m
+            WHERE sender_type <> 'note' AND contact_id IS NOT NULL AND ({where})
+            UNION ALL
+            SELECT contact_id, to_at, 0, 0, 1, {SAME_DAY_SQL},
+                   (seconds <= 1800)::INTEGER, (seconds <= 7200)::INTEGER
+            FROM ({ledger_sql(where)}) l
+        ),
+        buckets AS (
+            SELECT f.contact_id, e.as_of, count(*) AS messages_or_interactions, sum(sent) AS sent,
+                   sum(received) AS received, sum(interactions) AS interactions,
+                   sum(same_day_interactions) AS same_day_interactions,
+                   sum(within_30m) AS within_30m, sum(within_2h) AS within_2h
+            FROM facts f ASOF JOIN ends e ON f.at <= e.as_of
+            GROUP BY f.contact_id, e.as_of
+        ),
+        people AS (
+            SELECT coalesce(p.contact_id, b.contact_id) AS contact_id, p.phone_valid, p.created_at
+            FROM (SELECT contact_id, phone_valid, created_at FROM contacts WHERE {where}) p
+            FULL JOIN (SELECT DISTINCT contact_id FROM buckets) b ON b.contact_id = p.contact_id
+        ),
+        running AS (
+            SELECT e.as_of, p.contact_id, p.phone_valid, p.created_at,
+                   sum(coalesce(b.messages_or_interactions, 0)) OVER w AS active,
+                   sum(coalesce(b.sent, 0)) OVER w AS sent, sum(coalesce(b.received, 0)) OVER w AS received,
+                   sum(coalesce(b.interactions, 0)) OVER w AS interactions,
+                   sum(coalesce(b.same_day_interactions, 0)) OVER w AS same_day_interactions,
+                   sum(coalesce(b.within_30m, 0)) OVER w AS within_30m,
+                   sum(coalesce(b.within_2h, 0)) OVER w AS within_2h
+            FROM people p CROSS JOIN ends e
+            LEFT JOIN buckets b ON b.contact_id = p.contact_id AND b.as_of = e.as_of
+            WINDOW w AS (PARTITION BY p.contact_id ORDER BY e.as_of ROWS UNBOUNDED PRECEDING)
+        )
+        SELECT as_of, contact_id, ({STARS_SQL})::INTEGER AS stars
+        FROM running
+        WHERE created_at IS NULL OR created_at <= as_of OR active > 0"""
+
+
+def _history(store: Store, ends: list[pd.Timestamp], contacts: Iterable[str] | str | None) -> pd.DataFrame:
+    where, params = _contact_filter(contacts)
+    sql = _history_sql(where) + " ORDER BY as_of, contact_id"
+    params |= {"ends": ends, "as_of": max(ends), "tz": store.settings.timezone}
+    return store.df(sql, used_params(sql, params))
+
+
+def rating_history(source: Store | Mapping[str, pd.DataFrame], start: dt.date | str, end: dt.date | str,
+                   freq: str = "month", contacts: Iterable[str] | str | None = None) -> pd.DataFrame:
+    """Each contact's stars as of the local end of each period end day (see period_ends), all in one query.
+
+    Equal to ratings(as_of=that day) for every contact that exists then; the phone is judged as it is now.
+    Columns: as_of, contact_id, stars.
+    """
+    store = as_store(source)
+    ends = [end_of_day(d, store.settings) for d in period_ends(start, end, freq)]
+    return _history(store, ends, contacts)
+
+
+def rating_changes(source: Store | Mapping[str, pd.DataFrame], from_date: dt.date | dt.datetime | str,
+                   to_date: dt.date | dt.datetime | str, contacts: Iterable[str] | str | None = None) -> pd.DataFrame:
+    """Each contact existing at to_date with its stars at both dates (0 at from_date if it did not exist yet).
+
+    Dates mean their local end of day. Went down: `change < 0`.
+    Columns: contact_id, from_stars, to_stars, change.
+    """
+    store = as_store(source)
+    start, stop = end_of_day(from_date, store.settings), end_of_day(to_date, store.settings)
+    if start > stop:
+        raise ValidationError(f"from_date {from_date} is after to_date {to_date}")
+    history = _history(store, [start, stop], contacts)
+    before = history[history["as_of"] == start].set_index("contact_id")["stars"]
+    after = history[history["as_of"] == stop].set_index("contact_id")["stars"]
+    frame = pd.DataFrame({"contact_id": after.index,
+                          "from_stars": before.reindex(after.index, fill_value=0).to_numpy(),
+                          "to_stars": after.to_numpy()})
+    frame["change"] = frame["to_stars"] - frame["from_stars"]
+    return frame.reset_index(drop=True)
+
+
+def transitions(source: Store | Mapping[str, pd.DataFrame], from_date: dt.date | dt.datetime | str,
+                to_date: dt.date | dt.datetime | str, contacts: Iterable[str] | str | None = None) -> pd.DataFrame:
+    """The from-stars x to-stars matrix in long form, all 36 cells; list who went down with rating_changes.
+
+    Columns: from_stars, to_stars, contacts.
+    """
+    changes = rating_changes(source, from_date, to_date, contacts)
+    counts = changes.groupby(["from_stars", "to_stars"]).size()
+    grid = pd.MultiIndex.from_product([STAR_LEVELS, STAR_LEVELS], names=["from_stars", "to_stars"])
+    return counts.reindex(grid, fill_value=0).rename("contacts").reset_index()
+
+
+def stars_by_channel(source: Store | Mapping[str, pd.DataFrame],
+                     as_of: dt.datetime | dt.date | str | None = None) -> pd.DataFrame:
+    """Distribution of stars per main channel (most messages, then latest, then name); NA channel: no message.
+
+    Every channel present has all six levels. share = contacts / contacts of that channel.
+    Columns: channel, stars, contacts, share.
+    """
+    rated = ratings(source, as_of=as_of)[["channel", "stars"]]
+    counts = rated.groupby(["channel", "stars"], dropna=False).size()
+    channels = rated["channel"].drop_duplicates().sort_values(na_position="last")
+    grid = pd.MultiIndex.from_product([channels, STAR_LEVELS], names=["channel", "stars"])
+    frame = counts.reindex(grid, fill_value=0).rename("contacts").reset_index()
+    totals = frame.groupby("channel", dropna=False)["contacts"].transform("sum")
+    frame["share"] = frame["contacts"] / totals
+    return frame
+
+
+def meaning_table(locale: str | None = None) -> pd.DataFrame:
+    """What each star level means, in the locale (default Settings.locale) and in both languages.
+
+    Columns: stars, name, condition, name_pt_BR, name_en, condition_pt_BR, condition_en.
+    """
+    from ..config import load_settings
+
+    locale = i18n.check_locale(locale or load_settings().locale)
+    table = i18n.star_meanings()
+    table.insert(1, "name", table[f"name_{locale}"])
+    table.insert(2, "condition", table[f"condition_{locale}"])
+    return table
+
+
+def export_ratings(store: Store, as_of: str | None = None, **_: object) -> pd.DataFrame:
+    """`pipeone export ratings`: one row per contact with the columns of ratings()."""
+    return ratings(store, as_of=as_of)
