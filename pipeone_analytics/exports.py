@@ -6,7 +6,7 @@ from typing import Callable
 
 import pandas as pd
 
-from .core import interactions, ratings
+from .core import interactions, ratings, status, tickets
 from .errors import PipeOneError
 from .store import Store
 
@@ -22,7 +22,8 @@ def _table(name: str) -> Callable[..., pd.DataFrame]:
 EXPORTS: dict[str, Callable[..., pd.DataFrame]] = {
     "contacts": _table("contacts"),
     "messages": _table("messages"),
-    "conversations": _table("conversations"),
+    "conversations": status.export_conversations,
+    "tickets": tickets.export_tickets,
     "interactions": interactions.export_ledger,
     "ratings": ratings.export_ratings,
 }

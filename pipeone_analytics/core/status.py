@@ -189,7 +189,10 @@ current AS (
 ),
 talk AS (
     SELECT conversation_id,
+           min(sent_at) FILTER (WHERE sender_type <> 'note') AS first_message_at,
            max(sent_at) FILTER (WHERE sender_type <> 'note') AS last_message_at,
+           count(*) FILTER (WHERE sender_type <> 'note' AND direction = 'inbound') AS messages_in,
+           count(*) FILTER (WHERE sender_type <> 'note' AND direction = 'outbound') AS messages_out,
            max(sent_at) AS last_note_or_message_at,
            arg_max(direction, (sent_at, message_id)) FILTER (
                WHERE sender_type IN ('contact', 'agent')) = 'inbound' AS unanswered,
@@ -213,7 +216,8 @@ SELECT cur.conversation_id, coalesce(conv.contact_id, t.message_contact_id) AS c
        cur.cycle, cur.cycle - 1 AS reopens, coalesce(t.unanswered, FALSE) AS unanswered,
        greatest(t.last_note_or_message_at, e.last_event_at,
                 CASE WHEN conv.created_at <= $as_of THEN conv.created_at END) AS last_activity_at,
-       t.last_message_at
+       t.first_message_at, t.last_message_at,
+       coalesce(t.messages_in, 0) AS messages_in, coalesce(t.messages_out, 0) AS messages_out
 FROM current cur
 LEFT JOIN (SELECT * FROM conversations WHERE {only}) conv USING (conversation_id)
 LEFT JOIN talk t USING (conversation_id)
@@ -230,17 +234,184 @@ def status_as_of(source: Source, filters: Filters | None = None,
     Columns: conversation_id, contact_id, status, status_since (when it entered that status), assignee_id
     (last `assigned` event, else conversations.assignee_id when it has no assigned event), cycle (1-based),
     reopens (cycle - 1), unanswered (the last contact/agent message, ignoring notes and automation, is
-    inbound), last_activity_at (latest message, note, event or created_at), last_message_at (latest message,
-    notes excluded), last_channel (see channels.last_channel).
+    inbound), last_activity_at (latest message, note, event or created_at), first_message_at and
+    last_message_at (notes excluded), messages_in (inbound), messages_out (outbound agent and automation),
+    last_channel (see channels.last_channel).
     """
+    store = as_store(source)
+    sql = _filtered_status_sql(_ALL if conversation_ids is None else _ONLY) + " ORDER BY conversation_id"
+    return store.df(sql, used_params(sql, _params(store, filters, conversation_ids)))
+
+
+def _filtered_status_sql(only: str) -> str:
     from .channels import LAST_CHANNEL_SQL
 
+    return (f"SELECT s.*, lc.last_channel FROM ({_status_sql(only)}) s "
+            f"LEFT JOIN ({LAST_CHANNEL_SQL.format(only=only)}) lc USING (conversation_id) "
+            "LEFT JOIN agents ag ON ag.agent_id = s.assignee_id "
+            f"WHERE {in_list('s.assignee_id', 'agents')} AND {in_list('ag.team', 'teams')} "
+            f"AND {in_list('lc.last_channel', 'channels')} AND {in_period('s.last_activity_at')}")
+
+
+def conversations_export(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+    """`pipeone export conversations`: one row per conversation as of filters.as_of, same filters as
+    status_as_of.
+
+    Columns: conversation_id, contact_id, status, status_since, last_channel, assignee_id, cycles, reopens,
+    first_message_at, last_message_at, messages_in, messages_out, last_ticket_type, last_ticket_category
+    (category_id of the latest ticket), unanswered, last_activity_at.
+    """
+    store = as_store(source)
+    sql = f"""
+    WITH s AS ({_filtered_status_sql(_ALL)}),
+    latest AS (
+        SELECT conversation_id, arg_max(type, (resolved_at, ticket_id)) AS last_ticket_type,
+               arg_max(category, (resolved_at, ticket_id)) AS last_ticket_category
+        FROM tickets WHERE resolved_at <= $as_of GROUP BY conversation_id
+    )
+    SELECT s.conversation_id, s.contact_id, s.status, s.status_since, s.last_channel, s.assignee_id,
+           s.cycle AS cycles, s.reopens, s.first_message_at, s.last_message_at, s.messages_in, s.messages_out,
+           l.last_ticket_type, l.last_ticket_category, s.unanswered, s.last_activity_at
+    FROM s LEFT JOIN latest l USING (conversation_id)
+    ORDER BY s.conversation_id"""
+    return store.df(sql, used_params(sql, _params(store, filters)))
+
+
+_INTERVALS = """
+intervals AS (
+    SELECT conversation_id, cycle, status, ts AS entered_at,
+           lead(ts) OVER (PARTITION BY conversation_id ORDER BY n) AS left_at
+    FROM changes
+)"""
+
+
+def status_intervals(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+    """Time in each status per cycle as of filters.as_of; the period filter keeps intervals entered in it.
+
+    Columns: conversation_id, cycle, status, entered_at, left_at (NULL while it is the current status),
+    seconds (left_at - entered_at in calendar seconds; NULL while current). A reopening `new` belongs to the
+    cycle it starts; the `resolved` interval to the cycle it ends.
+    """
+    store = as_store(source)
+    sql = ("WITH " + _fold_ctes() + "," + _INTERVALS +
+           f"""
+    SELECT conversation_id, cycle, status, entered_at, left_at,
+           epoch(left_at - entered_at) AS seconds
+    FROM intervals WHERE {in_period('entered_at')}
+    ORDER BY conversation_id, entered_at, cycle""")
+    return store.df(sql, used_params(sql, _params(store, filters)))
+
+
+def backlog(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+    """Conversations per status at the end of each day of the period, in the account timezone.
+
+    A day's count is the status as of the local midnight that ends it (status_as_of with that as_of, so an
+    event at 23:30 local belongs to that day). The period defaults to the first day with activity through the
+    day of as_of; days after as_of are counted as of as_of. Every status appears on every day, zero included.
+    Columns: day (DATE), status, conversations.
+    """
+    store = as_store(source)
+    filters = filters or Filters()
+    params = filters.params(store.settings)
+    start, end = params["start"], params["end"]
+    as_of = params["as_of"]
+    if end is not None and end < as_of:
+        params["as_of"] = end
+    params["first_day"] = None if start is None else start.date()
+    params["last_day"] = ((end - pd.Timedelta(microseconds=1)) if end is not None else as_of).date()
+    sql = ("WITH " + _fold_ctes() + "," + _INTERVALS + """,
+    deltas AS (
+        SELECT (entered_at - INTERVAL 1 MICROSECOND)::DATE AS day, status, 1 AS d FROM intervals
+        UNION ALL
+        SELECT (left_at - INTERVAL 1 MICROSECOND)::DATE, status, -1 FROM intervals WHERE left_at IS NOT NULL
+    ),
+    span AS (
+        SELECT coalesce($first_day::DATE, (SELECT min(day) FROM deltas)) AS first_day, $last_day::DATE AS last_day
+    ),
+    grid AS (
+        SELECT d.day::DATE AS day, s.status
+        FROM span, unnest(generate_series(span.first_day, span.last_day, INTERVAL 1 DAY)) AS d(day),
+             (VALUES ('new'), ('in_progress'), ('on_hold'), ('resolved')) AS s(status)
+    ),
+    base AS (
+        SELECT status, sum(d) AS n FROM deltas, span WHERE deltas.day < span.first_day GROUP BY status
+    ),
+    daily AS (
+        SELECT day, status, sum(d) AS n FROM deltas, span
+        WHERE deltas.day BETWEEN span.first_day AND span.last_day GROUP BY day, status
+    )
+    SELECT g.day, g.status,
+           (coalesce(b.n, 0) + sum(coalesce(x.n, 0)) OVER (PARTITION BY g.status ORDER BY g.day))::BIGINT
+               AS conversations
+    FROM grid g LEFT JOIN daily x USING (day, status) LEFT JOIN base b USING (status)
+    ORDER BY g.day, list_position(['new', 'in_progress', 'on_hold', 'resolved'], g.status)""")
+    return store.df(sql, used_params(sql, params))
+
+
+_ASSIGNMENTS = """
+assignments AS (
+    SELECT conversation_id, "at" AS assigned_at, event_id, actor_id, nullif(value, '') AS to_agent,
+           lag(nullif(value, '')) OVER (PARTITION BY conversation_id ORDER BY "at", event_id) AS from_agent
+    FROM events
+    WHERE {only} AND kind = 'assigned' AND "at" <= $as_of
+)"""
+
+
+def assignee_history(source: Source, filters: Filters | None = None,
+                     conversation_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every `assigned` event as of filters.as_of, with the assignee before it; the period filter applies to at.
+
+    A transfer is an assignment from one agent to another (DESIGN 4.2); a first assignment or an unassignment
+    is not. An empty value means unassigned.
+    Columns: conversation_id, at, from_agent, to_agent, actor_id, is_transfer, event_id.
+    """
     store = as_store(source)
     only = _ALL if conversation_ids is None else _ONLY
-    sql = (f"WITH s AS ({_status_sql(only)}), lc AS ({LAST_CHANNEL_SQL.format(only=only)}) "
-           "SELECT s.*, lc.last_channel FROM s LEFT JOIN lc USING (conversation_id) "
-           "LEFT JOIN agents ag ON ag.agent_id = s.assignee_id "
-           f"WHERE {in_list('s.assignee_id', 'agents')} AND {in_list('ag.team', 'teams')} "
-           f"AND {in_list('lc.last_channel', 'channels')} AND {in_period('s.last_activity_at')} "
-           "ORDER BY s.conversation_id")
+    sql = "WITH " + _ASSIGNMENTS.format(only=only) + f"""
+    SELECT conversation_id, assigned_at AS "at", from_agent, to_agent, actor_id,
+           coalesce(from_agent IS NOT NULL AND to_agent IS NOT NULL AND from_agent <> to_agent, FALSE)
+               AS is_transfer,
+           event_id
+    FROM assignments WHERE {in_period('assigned_at')}
+    ORDER BY conversation_id, assigned_at, event_id"""
     return store.df(sql, used_params(sql, _params(store, filters, conversation_ids)))
+
+
+def assignment_summary(source: Source, filters: Filters | None = None,
+                       conversation_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Per conversation as of filters.as_of: transfers and how many agents touched it.
+
+    An agent touched a conversation when they were its assignee (an `assigned` event, or
+    conversations.assignee_id when it has no assigned event) or wrote an agent message or a note in it.
+    Columns: conversation_id, transfers, agents_touched.
+    """
+    store = as_store(source)
+    only = _ALL if conversation_ids is None else _ONLY
+    sql = "WITH " + _ASSIGNMENTS.format(only=only) + f""",
+    touches AS (
+        SELECT conversation_id, to_agent AS agent_id FROM assignments
+        UNION ALL
+        SELECT conversation_id, assignee_id FROM conversations c
+        WHERE {only} AND NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.conversation_id
+                                      AND e.kind = 'assigned' AND e."at" <= $as_of)
+        UNION ALL
+        SELECT conversation_id, agent_id FROM messages
+        WHERE {only} AND sent_at <= $as_of AND sender_type IN ('agent', 'note')
+    ),
+    counted AS (
+        SELECT conversation_id, count(DISTINCT agent_id) AS agents_touched FROM touches GROUP BY conversation_id
+    ),
+    moved AS (
+        SELECT conversation_id, count(*) FILTER (
+            WHERE from_agent IS NOT NULL AND to_agent IS NOT NULL AND from_agent <> to_agent) AS transfers
+        FROM assignments GROUP BY conversation_id
+    )
+    SELECT c.conversation_id, coalesce(m.transfers, 0) AS transfers, c.agents_touched
+    FROM counted c LEFT JOIN moved m USING (conversation_id)
+    ORDER BY c.conversation_id"""
+    return store.df(sql, used_params(sql, _params(store, filters, conversation_ids)))
+
+
+def export_conversations(store: Store, as_of: str | None = None, **_: object) -> pd.DataFrame:
+    """`pipeone export conversations`: one row per conversation with the columns of conversations_export()."""
+    return conversations_export(store, Filters(as_of=as_of))
