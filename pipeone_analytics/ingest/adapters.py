@@ -1,18 +1,136 @@
-"""Registry of real-world format adapters; each turns a file into canonical DataFrames."""
+"""Registry of real-world format adapters, format detection, and the helpers the adapters share.
+
+An adapter is `read(path, options, settings) -> {table: DataFrame}` holding canonical columns
+(DESIGN §3.1) plus `_file` and `_line` so that rejects point at the source line. The extra table
+`REJECTS` lists the source lines an adapter skipped on purpose (e.g. WhatsApp system lines), with
+columns table_name, reason, raw, _file, _line; the importer records them in import_rejects.
+"""
 from __future__ import annotations
 
+import hashlib
+import importlib
+import json
+import re
+import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
 
 from ..config import Settings
+from ..errors import ImportFailed
 
 # format name -> read(path, options, settings) -> {table: DataFrame of canonical columns}
 Adapter = Callable[[Path, dict[str, Any], Settings], dict[str, pd.DataFrame]]
-ADAPTERS: dict[str, Adapter] = {}
+
+REJECTS = "_rejects"
+REJECT_COLUMNS = ["table_name", "reason", "raw", "_file", "_line"]
+DEFAULT_GAP_DAYS = 5.0
+CANONICAL_EXTS = (".csv", ".json", ".jsonl", ".ndjson", ".parquet")
+TWILIO_HEADER = {"from", "to", "body", "sentdate", "sid", "direction"}
+TWCS_HEADER = {"tweet_id", "author_id", "inbound", "created_at", "text"}
+
+
+def _lazy(module: str) -> Adapter:
+    """An adapter that imports its module on first use, so the CLI starts fast."""
+    def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, pd.DataFrame]:
+        return importlib.import_module(f"{__package__}.{module}").read(path, options, settings)
+    read.__doc__ = f"Read a {module} file into canonical tables."
+    return read
+
+
+ADAPTERS: dict[str, Adapter] = {
+    "whatsapp": _lazy("whatsapp"),
+    "twilio": _lazy("twilio"),
+    "twcs": _lazy("twcs"),
+    "twitter-care": _lazy("twitter_care"),
+}
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """A deterministic id: prefix plus 16 hex digits of the SHA-1 of the parts."""
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:16]}"
+
+
+def gap_days(options: dict[str, Any]) -> float:
+    """The inactivity gap (days) that starts a new conversation: --gap-days, default 5."""
+    value = options.get("gap_days")
+    if value is None:
+        return DEFAULT_GAP_DAYS
+    if float(value) <= 0:
+        raise ImportFailed(f"--gap-days must be positive, not {value}")
+    return float(value)
+
+
+def split_by_gap(keys: pd.Series, times: pd.Series, ids: pd.Series, gap: float) -> pd.Series:
+    """For each row, the id of the first row of its segment: rows of one key, in time order,
+    split where the time since the previous row exceeds `gap` days. Same index as the input."""
+    frame = pd.DataFrame({"key": keys, "time": times, "id": ids}).sort_values(
+        ["key", "time", "id"], kind="stable")
+    starts = (frame["key"] != frame["key"].shift()) | (
+        frame["time"] - frame["time"].shift() > pd.Timedelta(days=gap))
+    first = frame["id"].where(starts).ffill()
+    return first.reindex(keys.index)
+
+
+def rejects(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Columns: table_name, reason, raw, _file, _line."""
+    return pd.DataFrame(rows, columns=REJECT_COLUMNS).astype({"_line": "Int64"})
+
+
+def attachments_json(items: list[dict[str, Any]]) -> str | None:
+    """A JSON list of attachment objects, or None when there are none."""
+    return json.dumps(items, ensure_ascii=False) if items else None
+
+
+def _head(path: Path, size: int = 65536) -> str:
+    with path.open("rb") as fh:
+        return fh.read(size).decode("utf-8-sig", errors="replace")
+
+
+def _csv_header(text: str) -> set[str]:
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    return {c.strip().strip('"').lower() for c in first.split(",")}
+
+
+def _is_canonical_name(name: str) -> bool:
+    p = Path(name)
+    return p.stem.lower() == "messages" and p.suffix.lower() in CANONICAL_EXTS
 
 
 def detect_format(path: Path) -> str:
-    """The format of an export path: 'canonical' or the name of an adapter."""
-    return "canonical"
+    """The format of an export path, by content: 'canonical' or the name of an adapter."""
+    from .whatsapp import looks_like_chat
+
+    path = Path(path)
+    if not path.exists():
+        raise ImportFailed(f"{path} does not exist")
+    if path.is_dir():
+        return "canonical"
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if not n.endswith("/")]
+            if any(_is_canonical_name(n) for n in names):
+                return "canonical"
+            for name in names:
+                if name.lower().endswith(".txt"):
+                    with zf.open(name) as fh:
+                        if looks_like_chat(fh.read(65536).decode("utf-8-sig", errors="replace")):
+                            return "whatsapp"
+        raise ImportFailed(f"{path.name}: a zip with neither a messages table nor a WhatsApp chat; "
+                           "pass --format")
+    text = _head(path)
+    header = _csv_header(text)
+    if TWILIO_HEADER <= header:
+        return "twilio"
+    if TWCS_HEADER <= header:
+        return "twcs"
+    if text.lstrip().startswith("[") and re.search(r'"dialog(Content|Header)"\s*:', text):
+        return "twitter-care"
+    if looks_like_chat(text):
+        return "whatsapp"
+    if _is_canonical_name(path.name) or {"message_id", "conversation_id"} <= header:
+        return "canonical"
+    raise ImportFailed(f"cannot tell the format of {path.name}; pass --format "
+                       f"canonical|{'|'.join(ADAPTERS)}")

@@ -1,0 +1,63 @@
+"""IBM twitter-customer-care JSON adapter: dialogs, roles, agentURL answers timed by their tweet id."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from conftest import realdata
+from pipeone_analytics.config import Settings
+from pipeone_analytics.ingest import twitter_care
+from pipeone_analytics.ingest.adapters import REJECTS
+
+JSON = Path(__file__).parent / "adapter_fixtures" / "twitter_care.json"
+
+
+def read(path: Path = JSON) -> dict[str, pd.DataFrame]:
+    return twitter_care.read(path, {}, Settings())
+
+
+def test_snowflake_time_matches_the_dialog_header() -> None:
+    # The first dev dialog starts 2020-04-01T17:31:32Z and lasts 01:26:55, so it ends 18:58:27;
+    # its agentURL tweet 1245425308704149506 carries that time plus 135 ms.
+    assert twitter_care.snowflake_time("1245425308704149506") == dt.datetime(
+        2020, 4, 1, 18, 58, 27, 135000, tzinfo=dt.timezone.utc)
+
+
+def test_fixture_dialogs() -> None:
+    tables = read()
+    m = tables["messages"].set_index("message_id")
+    # Fixture answers were built as (ms - 1288834974657) << 22 for 18:00:00.000 and 09:30:00.250.
+    assert m.loc["1245410598712246272", "sent_at"] == pd.Timestamp("2020-04-01 18:00:00", tz="UTC")
+    assert m.loc["1245644641924022272", "sent_at"] == pd.Timestamp("2020-04-02 09:30:00.250", tz="UTC")
+    assert m["conversation_id"].value_counts().to_dict() == {"S2": 4, "S1": 2}
+    s2 = m[m["conversation_id"] == "S2"].sort_values("sent_at")
+    assert s2["direction"].tolist() == ["inbound", "outbound", "inbound", "outbound"]
+    assert s2["contact_id"].tolist() == ["bob", "bob", "carol", "bob"]  # client1 carol writes as herself
+    assert s2["agent_id"].tolist()[1::2] == ["AcmeCare", "AcmeCare"]
+    assert (m["channel"] == "other").all()
+    c = tables["conversations"].set_index("conversation_id")
+    assert c.loc["S2", "contact_id"] == "bob" and c.loc["S2", "created_at"] == pd.Timestamp("2020-04-02 08:00", tz="UTC")
+    assert sorted(tables["contacts"]["contact_id"]) == ["alice", "bob", "carol"]
+    assert tables["agents"]["agent_id"].tolist() == ["AcmeCare"]
+
+
+def test_a_repeated_dialog_is_rejected_with_the_lines_of_its_tweets() -> None:
+    tables = read()
+    r = tables[REJECTS]
+    # Dialog S1again (the third) repeats S1's two tweets: its agentURL id is on line 66, its turn on line 75.
+    assert sorted(r["_line"]) == [66, 75] and set(r["reason"]) == {"tweet already in dialog S1"}
+    assert "S1again" not in set(tables["conversations"]["conversation_id"])
+
+
+def test_real_dev_and_test_files() -> None:
+    for name, dialogs, turns, repeated in (("twitter_customer_care_dev.json", 525, 686, 6),
+                                           ("twitter_customer_care_test.json", 500, 639, 1)):
+        tables = read(realdata(name))
+        m = tables["messages"]
+        # turns (client + client1 + agent keys) plus one agentURL answer per dialog, minus repeated tweets
+        assert len(m) == turns + dialogs - repeated
+        assert len(tables[REJECTS]) == repeated and m["message_id"].is_unique
+        assert m["_line"].notna().all() and m["sent_at"].notna().all()
+        assert (m.groupby("conversation_id")["direction"].last() == "outbound").mean() > 0.9
