@@ -1,0 +1,362 @@
+"""Synthetic conversations of one chunk of contacts: turns, message times, events and tickets, vectorized.
+
+A conversation is a sequence of turns that alternate between the contact and the company; each turn
+holds one or more messages a few seconds apart. The time between turns is drawn per step (a loop over
+turn positions, vectorized over all conversations) from lognormal delays that depend on the agent's
+speed, on business hours and on the contact's engagement profile, which is what gives every star
+level of DESIGN 4.4.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import catalog
+from .clock import DAY, HOUR, Clock
+
+# Engagement profiles of contacts, named after the star rating they aim at (DESIGN 4.4).
+SILENT, NO_REPLY, OTHER_DAYS, SAME_DAY, MODERATE, FAST = range(6)
+PROFILE_SHARE = np.array([0.05, 0.1, 0.14, 0.36, 0.2, 0.15])
+# Conversations per contact relative to the others (people who never reply get fewer).
+PROFILE_CONVERSATIONS = np.array([0.0, 0.6, 0.7, 1.0, 1.0, 1.0])
+# Mean extra turns after the first one.
+PROFILE_TURNS = np.array([0.0, 0.0, 2.5, 4.5, 4.0, 5.5])
+MAX_TURNS = 24
+INBOUND, CAMPAIGN, OUTREACH = range(3)
+STATUSES = ("new", "in_progress", "on_hold", "resolved")
+EVENT_KINDS = ("assigned", "status_changed", "resolved")
+SENDERS = ("contact", "agent", "automation", "note")
+# Contact reply delay (median minutes, sigma of the log) by profile; OTHER_DAYS replies on later evenings.
+CONTACT_MEDIAN = np.array([1.0, 1.0, 1.0, 150.0, 40.0, 2.5])
+CONTACT_SIGMA = np.array([0.5, 0.5, 0.5, 0.8, 0.4, 0.6])
+# Agent reply delay = agent's median x pace (sigma of the log) by profile of the contact.
+AGENT_PACE = np.array([1.0, 1.0, 1.0, 4.0, 1.5, 0.3])
+AGENT_SIGMA = np.array([0.5, 0.5, 0.5, 0.8, 0.5, 0.5])
+# Extra wait (median minutes) when an agent puts a conversation on hold before replying.
+HOLD_MEDIAN = np.array([60.0, 60.0, 60.0, 300.0, 20.0, 4.0])
+ON_CALL_SHARE = 0.15     # replies outside business hours that do not wait for the next opening
+SHARES = dict(unanswered=0.06, campaign_reply=0.6, outreach_reply=0.7, reopen=0.12, transfer=0.14,
+              hold=0.12, resolve=0.8, note=0.08, snapshot=0.025, after_hours_reply=0.85)
+
+
+@dataclass
+class Shapes:
+    """Per conversation: kind, number of turns and messages per turn (matrix [conversations, MAX_TURNS])."""
+
+    kind: np.ndarray
+    n_turns: np.ndarray
+    n_msgs: np.ndarray
+
+
+def allocate_profiles(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Engagement profile of n contacts: exact shares (largest remainder), shuffled."""
+    raw = PROFILE_SHARE * n
+    counts = np.floor(raw).astype(int)
+    counts[np.argsort(counts - raw)[: n - counts.sum()]] += 1
+    return rng.permutation(np.repeat(np.arange(len(PROFILE_SHARE)), counts))
+
+
+def shapes(rng: np.random.Generator, profile: np.ndarray) -> Shapes:
+    """Kind, turn count and message counts of conversations of contacts with these profiles."""
+    n = len(profile)
+    kind = np.where(rng.random(n) < 0.78, INBOUND, np.where(rng.random(n) < 0.64, CAMPAIGN, OUTREACH))
+    kind = np.where(profile == NO_REPLY, np.where(rng.random(n) < 0.7, CAMPAIGN, OUTREACH), kind)
+    extra = rng.poisson(PROFILE_TURNS[profile])
+    turns = np.where(kind == INBOUND, np.where(rng.random(n) < SHARES["unanswered"], 1, 1 + extra),
+                     np.where(kind == CAMPAIGN,
+                              np.where(rng.random(n) < SHARES["campaign_reply"], 2 + extra, 1),
+                              np.where(rng.random(n) < SHARES["outreach_reply"], 2 + extra, 1)))
+    turns = np.minimum(np.where(profile == NO_REPLY, 1, turns), MAX_TURNS)
+    k = np.arange(MAX_TURNS)[None, :]
+    company = (np.where(kind == INBOUND, 0, 1)[:, None] + k) % 2 == 1
+    msgs = np.where(company, rng.geometric(0.7, (n, MAX_TURNS)), rng.geometric(0.6, (n, MAX_TURNS)))
+    msgs[:, 0] = np.where(kind == INBOUND, msgs[:, 0], 1)
+    msgs = np.where(k < turns[:, None], msgs, 0)
+    return Shapes(kind, turns, msgs)
+
+
+def mean_messages(profile_counts: np.ndarray) -> np.ndarray:
+    """Expected messages per conversation of each profile, from a fixed sample of shapes."""
+    rng = np.random.default_rng(0)
+    out = np.zeros(len(profile_counts))
+    for p in range(1, len(profile_counts)):
+        sample = shapes(rng, np.full(4000, p))
+        out[p] = sample.n_msgs.sum() / 4000 + SHARES["note"] + (0.2 if p == OTHER_DAYS else 0.05)
+    return out
+
+
+@dataclass
+class Frame:
+    """Columns of one table as numpy arrays (times in local seconds; codes index catalog tuples)."""
+
+    cols: dict[str, np.ndarray]
+
+    def take(self, index: np.ndarray) -> "Frame":
+        return Frame({k: v[index] for k, v in self.cols.items()})
+
+    def __len__(self) -> int:
+        return len(next(iter(self.cols.values())))
+
+
+def _lognormal(rng: np.random.Generator, median_seconds: np.ndarray, sigma: np.ndarray | float) -> np.ndarray:
+    n = np.broadcast(median_seconds, sigma).shape
+    return (np.asarray(median_seconds) * np.exp(np.asarray(sigma) * rng.standard_normal(n))).astype(np.int64)
+
+
+def _sample_starts(rng: np.random.Generator, clock: Clock, first: int, last: int, profile: np.ndarray,
+                   kind: np.ndarray) -> np.ndarray:
+    """Local start times: OTHER_DAYS contacts write in the evening, FAST/MODERATE during office hours."""
+    mode = np.where((profile >= MODERATE) | (kind != INBOUND), 1, np.where(profile == OTHER_DAYS, 2, 0))
+    out = np.zeros(len(profile), np.int64)
+    for m, name in enumerate(("any", "office", "evening")):
+        rows = np.nonzero(mode == m)[0]
+        cum = np.cumsum(clock.slot_weights(first, last, name))
+        slot = np.searchsorted(cum, rng.random(len(rows)) * cum[-1], side="right")
+        out[rows] = clock.start_of(first) + slot * HOUR + rng.integers(0, HOUR, len(rows))
+    return out
+
+
+def _agents(rng: np.random.Generator, team: np.ndarray) -> np.ndarray:
+    """An agent (index into catalog.AGENTS) of each team, weighted by role load."""
+    out = np.zeros(len(team), np.int64)
+    for t, name in enumerate(catalog.TEAMS):
+        members = [i for i, a in enumerate(catalog.AGENTS) if a[3] == name or (a[3] is None and t == 0)]
+        load = np.array([catalog.ROLE_LOAD[catalog.AGENTS[i][2]] for i in members])
+        rows = np.nonzero(team == t)[0]
+        out[rows] = np.array(members)[rng.choice(len(members), len(rows), p=load / load.sum())]
+    return out
+
+
+def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int, profile: np.ndarray,
+          channel_pref: np.ndarray, has_phone: np.ndarray, has_email: np.ndarray,
+          per_contact: np.ndarray) -> dict[str, Frame]:
+    """Conversations, messages, events and tickets of the contacts of one chunk (indexes 0..n-1).
+
+    per_contact is the number of conversations of each contact. Times are local seconds, not cut at
+    the end of the period yet.
+    """
+    contact = np.repeat(np.arange(len(profile)), per_contact)
+    prof = profile[contact]
+    sh = shapes(rng, prof)
+    kind, n_turns, n = sh.kind, sh.n_turns, len(contact)
+    start = _sample_starts(rng, clock, first_day, last_day, prof, kind)
+    order = np.lexsort((start, contact))
+    contact, prof, start = contact[order], prof[order], start[order]
+    kind, n_turns, n_msgs = kind[order], n_turns[order], sh.n_msgs[order]
+
+    # Channel: mostly the contact's preferred one, else one their details allow.
+    other = np.where(has_phone[contact], rng.choice([0, 0, 2, 1], n), np.where(has_email[contact], 3, 1))
+    channel = np.where(rng.random(n) < 0.85, channel_pref[contact], other)
+    team = np.where(kind == OUTREACH, 1, rng.choice(3, n, p=np.array(catalog.TEAM_WEIGHTS)))
+    agent1 = _agents(rng, team)
+    agent2 = _agents(rng, np.where(rng.random(n) < 0.7, team, (team + 1) % 3))
+    agent2 = np.where(agent2 == agent1, (agent1 + 1) % len(catalog.AGENTS), agent2)
+
+    # Turn structure: side 1 is the company; agent turns are fa, fa+2, ...
+    side0 = np.where(kind == INBOUND, 0, 1)
+    fa = np.select([kind == INBOUND, kind == CAMPAIGN], [1, 2], 0)
+    n_agent = np.maximum(0, (n_turns - fa + 1) // 2)
+    ks = np.arange(MAX_TURNS)[None, :]
+    company = (side0[:, None] + ks) % 2 == 1
+    automation = (kind == CAMPAIGN)[:, None] & (ks == 0)
+    agent_j = (ks - fa[:, None]) // 2
+    r = rng.random((6, n))
+    reopen_j = np.where((r[0] < SHARES["reopen"]) & (n_agent >= 2) & (prof >= OTHER_DAYS),
+                        (r[1] * np.maximum(n_agent - 1, 1)).astype(int), -1)
+    reopen_turn = np.where(reopen_j >= 0, fa + 2 * reopen_j + 1, -1)
+    transfer_j = np.where((r[2] < SHARES["transfer"]) & (n_agent >= 2),
+                          1 + (r[5] * np.maximum(n_agent - 1, 1)).astype(int), MAX_TURNS)
+    hold_j = np.where((r[3] < SHARES["hold"]) & (n_agent >= 1) & (reopen_j < 0),
+                      (r[4] * n_agent).astype(int), -1)
+    hold_back_turn = np.where((hold_j >= 0) & (hold_j + 1 < n_agent), fa + 2 * (hold_j + 1), -1)
+    turn_agent = np.where(agent_j < transfer_j[:, None], agent1[:, None], agent2[:, None])
+    agent_median = np.array([a[4] * 60 for a in catalog.AGENTS])
+
+    # Message offsets inside each turn, then turn start times step by step.
+    tc, tk = np.nonzero(ks < n_turns[:, None])
+    nm = n_msgs[tc, tk]
+    msg_turn = np.repeat(np.arange(len(tc)), nm)
+    first_msg = np.concatenate(([0], np.cumsum(nm)[:-1]))
+    pos = np.arange(len(msg_turn)) - first_msg[msg_turn]
+    gap = np.where(pos == 0, 0, 3 + rng.exponential(35, len(msg_turn))).astype(np.int64)
+    csum = np.cumsum(gap)
+    offset = csum - csum[first_msg][msg_turn]
+    span = np.zeros((n, MAX_TURNS), np.int64)
+    span[tc, tk] = offset[first_msg + nm - 1]
+    tstart = np.zeros((n, MAX_TURNS), np.int64)
+    tstart[:, 0] = start
+    for k in range(1, int(n_turns.max(initial=1))):
+        ix = np.nonzero(n_turns > k)[0]
+        p = prof[ix]
+        prev = tstart[ix, k - 1] + span[ix, k - 1]
+        prev_day = clock.start_of(clock.day_of(prev))
+        # Contact side.
+        reply = prev + _lognormal(rng, CONTACT_MEDIAN[p] * 60, CONTACT_SIGMA[p])
+        hour = reply % DAY // HOUR
+        morning = clock.start_of(clock.day_of(reply) + (hour >= 23)) + 7 * HOUR
+        night = (p == SAME_DAY) & ((hour >= 23) | (hour < 7))
+        reply = np.where(night, morning + _lognormal(rng, np.full(len(ix), 90 * 60), 0.5), reply)
+        later = prev_day + (1 + rng.geometric(0.5, len(ix))) * DAY
+        evening = 19 * HOUR + rng.integers(0, 4 * HOUR, len(ix))
+        reply = np.where(p == OTHER_DAYS, later - DAY + evening, reply)
+        reopen = reopen_turn[ix] == k
+        days_later = prev_day + rng.geometric(0.4, len(ix)) * DAY
+        reply = np.where(reopen & (p == SAME_DAY), days_later + 9 * HOUR + rng.integers(0, 11 * HOUR, len(ix)),
+                         np.where(reopen & (p == OTHER_DAYS), days_later + evening, reply))
+        # Company side.
+        a = turn_agent[ix, k]
+        answer = prev + _lognormal(rng, agent_median[a] * AGENT_PACE[p], AGENT_SIGMA[p])
+        held = hold_back_turn[ix] == k
+        answer += np.where(held, _lognormal(rng, HOLD_MEDIAN[p] * 60, 0.4), 0)
+        wait = (p <= SAME_DAY) & ~clock.in_hours(answer) & (rng.random(len(ix)) >= ON_CALL_SHARE)
+        answer = np.where(wait, clock.next_open(answer) + _lognormal(rng, np.full(len(ix), 25 * 60), 0.7),
+                          answer)
+        next_day = clock.next_workday_open(prev + np.where(held, DAY, 0))
+        answer = np.where(p == OTHER_DAYS, next_day + _lognormal(rng, np.full(len(ix), 40 * 60), 0.6), answer)
+        tstart[ix, k] = np.where(company[ix, k], answer, reply)
+
+    turn_end = tstart + span
+    last = n_turns - 1
+    rows = np.arange(n)
+    messages = _messages(rng, tc, tk, msg_turn, offset, tstart, company, automation, turn_agent, kind,
+                         channel, contact, clock, start, fa, n_agent, turn_end)
+    events, tickets, final = _events(rng, clock, first_day, last_day, n, prof, kind, fa, n_agent, tstart,
+                                     turn_end, last, rows, start, agent1, turn_agent, team, reopen_turn,
+                                     transfer_j, hold_j, hold_back_turn)
+    conversations = Frame({"conv": rows, "contact": contact, "created": start, "channel": channel,
+                           "status": final["status"], "snapshot": final["snapshot"]})
+    return {"conversations": conversations, "messages": messages, "events": events, "tickets": tickets}
+
+
+def _messages(rng, tc, tk, msg_turn, offset, tstart, company, automation, turn_agent, kind, channel,
+              contact, clock, start, fa, n_agent, turn_end) -> Frame:
+    """Messages of the turns, plus after-hours automatic replies and internal notes."""
+    conv, k = tc[msg_turn], tk[msg_turn]
+    m = len(conv)
+    is_company = company[conv, k]
+    is_auto = automation[conv, k]
+    sender = np.where(is_auto, 2, np.where(is_company, 1, 0))          # contact, agent, automation, note
+    agent = np.where(sender == 1, turn_agent[conv, k], -1)
+    tpl = np.full(m, -1)
+    ids = {t[0]: i for i, t in enumerate(catalog.TEMPLATES)}
+    campaign_tpl = np.array([ids[catalog.CAMPAIGN_TEMPLATES[c][0]] for c in catalog.CHANNELS])
+    alt_tpl = np.array([ids[catalog.CAMPAIGN_TEMPLATES[c][-1]] for c in catalog.CHANNELS])
+    campaign = np.where(rng.random(m) < 0.6, campaign_tpl[channel[conv]], alt_tpl[channel[conv]])
+    tpl = np.where(is_auto, campaign, tpl)
+    first_of_turn = np.concatenate(([True], msg_turn[1:] != msg_turn[:-1]))
+    greet = is_company & ~is_auto & (k == fa[conv]) & first_of_turn & (rng.random(m) < 0.25)
+    tpl = np.where(greet, ids["tpl01"], tpl)
+    agent_tpl = np.array([ids[t] for t in catalog.AGENT_TEMPLATES])[rng.integers(1, len(catalog.AGENT_TEMPLATES), m)]
+    tpl = np.where((sender == 1) & (tpl < 0) & (rng.random(m) < 0.03), agent_tpl, tpl)
+    text = np.where(sender == 0, rng.integers(0, len(catalog.CONTACT_TEXTS), m),
+                    rng.integers(0, len(catalog.AGENT_TEXTS), m))
+    attach = np.where((sender == 0) & (rng.random(m) < 0.04), rng.integers(0, 3, m), -1)
+    cols = {"conv": conv, "contact": contact[conv], "channel": channel[conv], "sent": tstart[conv, k] + offset,
+            "sender": sender, "agent": agent, "template": tpl, "text": text, "attach": attach}
+
+    # Automatic reply when a contact opens a conversation outside business hours.
+    n = len(kind)
+    after = np.nonzero((kind == INBOUND) & ~clock.in_hours(start) & (rng.random(n) < SHARES["after_hours_reply"]))[0]
+    auto = {"conv": after, "contact": contact[after], "channel": channel[after],
+            "sent": start[after] + 2 + rng.integers(0, 5, len(after)), "sender": np.full(len(after), 2),
+            "agent": np.full(len(after), -1), "template": np.full(len(after), ids[catalog.AFTER_HOURS_TEMPLATE]),
+            "text": np.zeros(len(after), np.int64), "attach": np.full(len(after), -1)}
+    # Internal notes right after an agent turn.
+    noted = np.nonzero((rng.random(n) < SHARES["note"]) & (n_agent >= 1))[0]
+    nk = fa[noted] + 2 * (rng.random(len(noted)) * n_agent[noted]).astype(int)
+    notes = {"conv": noted, "contact": contact[noted], "channel": channel[noted],
+             "sent": turn_end[noted, nk] + rng.integers(20, 400, len(noted)), "sender": np.full(len(noted), 3),
+             "agent": turn_agent[noted, nk], "template": np.full(len(noted), -1),
+             "text": rng.integers(0, len(catalog.NOTE_TEXTS), len(noted)), "attach": np.full(len(noted), -1)}
+    merged = {c: np.concatenate([cols[c], auto[c], notes[c]]) for c in cols}
+    frame = Frame(merged)
+    return frame.take(np.lexsort((frame.cols["sent"], frame.cols["conv"])))
+
+
+def _events(rng, clock, first_day, last_day, n, prof, kind, fa, n_agent, tstart, turn_end, last, rows, start,
+            agent1, turn_agent, team, reopen_turn, transfer_j, hold_j, hold_back_turn):
+    """Assigned, status_changed and resolved events, their tickets, and each conversation's final state."""
+    managers = np.array([next(i for i, a in enumerate(catalog.AGENTS) if a[2] == "manager" and a[3] == t)
+                         for t in catalog.TEAMS])
+    parts: list[dict[str, np.ndarray]] = []
+
+    def add(conv, at, actor, kind_code, value):
+        parts.append({"conv": conv, "at": at, "actor": actor, "kind": np.full(len(conv), kind_code),
+                      "value": value})
+
+    answered = n_agent >= 1
+    first_agent_start = tstart[rows, np.minimum(fa, MAX_TURNS - 1)]
+    lead = np.maximum(first_agent_start - start, 20)
+    assigned_at = np.where(kind == OUTREACH, start - rng.integers(10, 120, n),
+                           first_agent_start - (lead * rng.uniform(0.05, 0.5, n)).astype(np.int64))
+    unanswered_assigned = ~answered & (rng.random(n) < 0.4)
+    assigned_at = np.where(answered, assigned_at, start + _lognormal(rng, np.full(n, 180), 0.6))
+    has_assign = answered | unanswered_assigned
+    who = rng.random(n)
+    actor = np.where(who < 0.4, managers[team], np.where(who < 0.85, agent1, -1))
+    i = np.nonzero(has_assign)[0]
+    add(i, assigned_at[i], actor[i], 0, agent1[i])
+
+    # Transfers: assigned from one agent to another just before the new agent's first turn.
+    i = np.nonzero(transfer_j < n_agent)[0]
+    tt = fa[i] + 2 * transfer_j[i]
+    gap = np.maximum(tstart[i, tt] - turn_end[i, tt - 1], 4)
+    add(i, tstart[i, tt] - (gap * rng.uniform(0.2, 0.8, len(i))).astype(np.int64) - 1,
+        np.where(rng.random(len(i)) < 0.5, turn_agent[i, tt - 2], managers[team[i]]), 0, turn_agent[i, tt])
+
+    # Holds: on_hold after an agent turn, back to in_progress just before the agent's next turn.
+    i = np.nonzero(hold_j >= 0)[0]
+    ht = fa[i] + 2 * hold_j[i]
+    hold_at = turn_end[i, ht] + rng.integers(5, 60, len(i))
+    add(i, hold_at, turn_agent[i, ht], 1, np.full(len(i), -2))
+    back = np.nonzero(hold_back_turn >= 0)[0]
+    bt = hold_back_turn[back]
+    back_hold = turn_end[back, fa[back] + 2 * hold_j[back]] + 60
+    add(back, np.maximum(tstart[back, bt] - rng.integers(5, 30, len(back)), back_hold),
+        turn_agent[back, bt], 1, np.full(len(back), -3))
+
+    # Resolves: one before each reopen, one at the end; each comes with a ticket.
+    i = np.nonzero(reopen_turn >= 0)[0]
+    rt = reopen_turn[i]
+    gap = tstart[i, rt] - turn_end[i, rt - 1]
+    first_resolve = turn_end[i, rt - 1] + (gap * rng.uniform(0.05, 0.5, len(i))).astype(np.int64)
+    resolves = [(i, first_resolve, turn_agent[i, rt - 1])]
+    end_hold = (hold_j >= 0) & (hold_back_turn < 0)
+    final = answered & ~end_hold & (rng.random(n) < SHARES["resolve"])
+    i = np.nonzero(final)[0]
+    p = prof[i]
+    after = np.where(p >= MODERATE, _lognormal(rng, np.full(len(i), 300), 0.6),
+                     _lognormal(rng, np.full(len(i), 2400), 1.0))
+    at = turn_end[i, last[i]] + after
+    at = np.where(p <= SAME_DAY, np.maximum(at, clock.next_open(at)), at)
+    resolver = turn_agent[i, fa[i] + 2 * (n_agent[i] - 1)]
+    resolves.append((i, at, resolver))
+    for conv, at, who_ in resolves:
+        add(conv, at, who_, 2, np.full(len(conv), -1))
+    events = Frame({c: np.concatenate([part[c] for part in parts]) for c in parts[0]})
+    events = events.take(np.lexsort((events.cols["kind"], events.cols["at"], events.cols["conv"])))
+    conv = np.concatenate([c for c, _, _ in resolves])
+    at = np.concatenate([a for _, a, _ in resolves])
+    tickets = _tickets(rng, first_day, last_day, clock, conv, at, np.concatenate([w for _, _, w in resolves]))
+
+    status = np.where(final, 3, np.where(end_hold, 2, np.where(answered, 1, 0)))   # index into STATUSES
+    snapshot = (rng.random(n) < SHARES["snapshot"]) & answered & (reopen_turn < 0)
+    state = {"status": status, "snapshot": snapshot}
+    return events, tickets, state
+
+
+def _tickets(rng, first_day, last_day, clock, conv, at, resolver) -> Frame:
+    """Ticket type, category (inactive ones only on old tickets) and note of each resolve."""
+    n = len(conv)
+    ttype = rng.choice(4, n, p=np.array(catalog.TICKET_TYPE_WEIGHTS))
+    weights = np.array(catalog.TYPE_CATEGORY_WEIGHTS)
+    cum = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)[ttype]
+    category = np.minimum((rng.random(n)[:, None] > cum).sum(axis=1), len(weights[0]) - 1)
+    old = at < clock.start_of(first_day + int((last_day - first_day) * 0.35))
+    category = np.where(old & (rng.random(n) < 0.3), rng.integers(8, 10, n), category)
+    category = np.where(rng.random(n) < 0.1, -1, category)
+    note = np.where(rng.random(n) < 0.3, rng.integers(0, len(catalog.TICKET_NOTES), n), -1)
+    frame = Frame({"conv": conv, "at": at, "resolver": resolver, "type": ttype, "category": category,
+                   "note": note})
+    return frame.take(np.lexsort((frame.cols["at"], frame.cols["conv"])))
