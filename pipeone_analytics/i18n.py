@@ -110,6 +110,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- inbox ---
     # --- dashboards ---
     # --- reports ---
+    "report_index_title": {"pt_BR": "Relatórios", "en": "Reports"},
+    "report_no_runs": {"pt_BR": "Nenhum relatório gerado ainda", "en": "No report rendered yet"},
+    "report_col_name": {"pt_BR": "Relatório", "en": "Report"},
+    "report_col_period": {"pt_BR": "Período", "en": "Period"},
+    "report_col_status": {"pt_BR": "Situação", "en": "Status"},
+    "report_col_started": {"pt_BR": "Início", "en": "Started"},
+    "report_col_duration": {"pt_BR": "Duração", "en": "Duration"},
+    "report_col_output": {"pt_BR": "Arquivos", "en": "Files"},
+    "report_col_error": {"pt_BR": "Erro", "en": "Error"},
+    "report_link_html": {"pt_BR": "relatório", "en": "report"},
+    "report_link_notebook": {"pt_BR": "notebook", "en": "notebook"},
+    "report_status_ok": {"pt_BR": "ok", "en": "ok"},
+    "report_status_failed": {"pt_BR": "falhou", "en": "failed"},
+    "report_status_running": {"pt_BR": "em execução", "en": "running"},
 }
 
 _TABLES = {"status": STATUSES, "channel": CHANNELS, "ticket_type": TICKET_TYPES, "role": ROLES}
