@@ -1,0 +1,145 @@
+"""Import an export (folder, .zip, or an adapter's DataFrames) into the store in one transaction (DESIGN 3.2)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from pathlib import Path
+from typing import Any, Mapping
+
+import duckdb
+import pandas as pd
+from tqdm import tqdm
+
+from ..errors import ImportFailed
+from ..store import Store
+from . import adapters
+from .readers import relation
+from .result import ImportResult
+from .sources import Part, file_info, find_parts, opened
+from .staging import (create_stage, create_vocabulary, derive_phones, fill_message_contacts, reader_rejects,
+                      reject_duplicates, stage_name, stage_part, stage_rejects, typed_select)
+from .tables import DERIVED, ORDER, TABLES, map_columns
+from .upsert import upsert
+
+
+def import_path(store: Store, path: Path, fmt: str | None = None, timezone: str | None = None,
+                options: dict[str, Any] | None = None) -> ImportResult:
+    """Import a canonical export (folder or .zip of CSV, NDJSON, Parquet tables) or a file an adapter reads."""
+    path = Path(path)
+    fmt = fmt or adapters.detect_format(path)
+    if fmt != "canonical":
+        adapter = adapters.ADAPTERS.get(fmt) or adapters.ADAPTERS.get(fmt.replace("-", "_"))
+        if adapter is None:
+            known = ", ".join(["canonical", *sorted(adapters.ADAPTERS)])
+            raise ImportFailed(f"unknown import format '{fmt}'; expected one of {known}")
+        if not path.exists():
+            raise ImportFailed(f"no such file or folder: {path}")
+        tables = adapter(path, dict(options or {}), store.settings)
+        return import_tables(store, tables, source=str(path), fmt=fmt, timezone=timezone)
+    with opened(path) as root:
+        parts, warnings = find_parts(root)
+        return _import(store, parts, str(path), "canonical", timezone, warnings)
+
+
+def import_tables(store: Store, tables: Mapping[str, pd.DataFrame], source: str, fmt: str,
+                  timezone: str | None = None) -> ImportResult:
+    """Import canonical DataFrames (raw text values allowed; optional _file and _line columns locate rows)."""
+    unknown = sorted(set(tables) - set(TABLES))
+    if unknown:
+        raise ImportFailed(f"unknown table '{unknown[0]}'; expected one of {', '.join(ORDER)}")
+    parts = [Part(table, Path(source).name or source, "frame", frame=frame) for table, frame in tables.items()]
+    return _import(store, parts, source, fmt, timezone, [])
+
+
+def _check(parts: list[Part], source: str, warnings: list[str]) -> list[Part]:
+    """The parts worth reading; fatal when there are no messages or the messages file is empty."""
+    if not any(p.table == "messages" for p in parts):
+        raise ImportFailed(f"no messages table in {source}: an export needs messages.csv, .jsonl, .ndjson, "
+                           f".json or .parquet")
+    kept = []
+    for part in parts:
+        if part.is_empty():
+            if part.table == "messages":
+                raise ImportFailed(f"{part.label} is empty: the messages table needs at least its header row")
+            warnings.append(f"{part.label} is empty: read as a table with no rows")
+            continue
+        kept.append(part)
+    return kept
+
+
+def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: str | None,
+            warnings: list[str]) -> ImportResult:
+    tz = timezone or store.settings.timezone
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImportFailed(f"unknown timezone '{tz}': use an IANA name such as America/Sao_Paulo") from None
+    parts = _check(parts, source, warnings)
+    files = [file_info(p) for p in parts if p.path is not None]
+    started = dt.datetime.now(dt.timezone.utc)
+    with store.write() as con:
+        con.execute("SET TimeZone = ?", [tz])
+        create_vocabulary(con)
+        run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM import_runs").fetchone()[0]
+        result = ImportResult(run_id, source, fmt, tz, warnings=warnings)
+        tables = [t for t in ORDER if any(p.table == t for p in parts)]
+        for table in tqdm(tables, desc="import", unit="table", disable=None, leave=False):
+            result.counts[table] = _import_table(con, store, run_id, table,
+                                                 [p for p in parts if p.table == table], parts, warnings)
+        _record_run(con, result, started, files)
+    return result
+
+
+def _import_table(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, table: str, mine: list[Part],
+                  parts: list[Part], warnings: list[str]) -> dict[str, int]:
+    """Stage every part of one table, reject bad rows and duplicates, upsert the rest; the table's counts."""
+    spec = TABLES[table]
+    create_stage(con, spec)
+    present: set[str] = set()
+    read = rejected = 0
+    for part in mine:
+        idx = parts.index(part)
+        rel = relation(con, part, idx)
+        cmap = map_columns(spec, rel.names)
+        missing = [c for c in spec.columns if c.required and c.name not in cmap.columns and c.name not in cmap.flags]
+        if missing:
+            col = missing[0]
+            also = f" (or {', '.join(col.aliases + tuple(col.flags))})" if col.aliases or col.flags else ""
+            raise ImportFailed(f"{part.label}: missing required column {col.name}{also}")
+        if cmap.ignored:
+            warnings.append(f"{part.label}: ignored column(s) {', '.join(cmap.ignored)}")
+        present |= set(cmap.columns) | set(cmap.flags) | ({"attributes"} if cmap.extras else set())
+        sql, params = typed_select(spec, cmap, rel, idx)
+        try:
+            read += stage_part(con, spec, sql, params)
+        except duckdb.Error as exc:
+            raise ImportFailed(f"{part.label}: cannot read: {str(exc).splitlines()[0]}") from None
+        if rel.rejects:
+            bad_lines = reader_rejects(con, spec, rel, idx, run_id, header_lines=1 if part.fmt == "csv" else 0)
+            read += bad_lines
+            rejected += bad_lines
+        if part.frame is not None:
+            con.unregister(f"_ingest_frame_{idx}")
+    if table == "contacts" and "phone" in present:
+        derive_phones(con, spec, store.settings.phone_region)
+        present |= set(DERIVED["contacts"])
+    if table == "messages":
+        fill_message_contacts(con, spec)
+        present |= {"contact_id", "sender_type"}
+    reject_duplicates(con, spec)
+    rejected += stage_rejects(con, spec, run_id)
+    inserted, updated, unchanged = upsert(con, spec, sorted(present))
+    con.execute(f"DROP TABLE {stage_name(spec)}")
+    return {"read": read, "inserted": inserted, "updated": updated, "unchanged": unchanged, "rejected": rejected}
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, result: ImportResult, started: dt.datetime,
+                files: list[dict[str, Any]]) -> None:
+    con.execute("INSERT INTO import_runs (run_id, started_at, finished_at, source, format, timezone, files, counts, "
+                "rows_read, inserted, updated, unchanged, rejected) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?::JSON, ?, ?, ?, ?, ?)",
+                [result.run_id, started, dt.datetime.now(dt.timezone.utc), result.source, result.fmt,
+                 result.timezone, json.dumps(files), json.dumps(result.counts), result.total("read"),
+                 result.total("inserted"), result.total("updated"), result.total("unchanged"),
+                 result.total("rejected")])

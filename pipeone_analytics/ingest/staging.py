@@ -1,0 +1,185 @@
+"""Staging: one temp table per canonical table with typed values, and a reject reason for every bad row."""
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ..phones import normalize_phones
+from .readers import Relation, q
+from .tables import CHANNELS, DEFAULTS, DERIVED, VOCABULARIES, ColumnMap, TableSpec
+
+META = ("_part INTEGER, _n BIGINT, _file VARCHAR, _line BIGINT, _reason VARCHAR, _column VARCHAR, _raw VARCHAR")
+NORM = "translate(lower(trim({})), ' _-./', '')"  # the SQL twin of tables.norm_key
+
+
+def stage_name(spec: TableSpec) -> str:
+    return f"_ingest_stage_{spec.name}"
+
+
+def create_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
+    """The temp table _ingest_vocab(kind, key, value) of accepted spellings."""
+    rows = [(kind, key, value) for kind, words in VOCABULARIES.items() for key, value in words.items()]
+    frame = pd.DataFrame(rows, columns=["kind", "key", "value"])
+    con.register("_ingest_vocab_frame", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE _ingest_vocab AS SELECT * FROM _ingest_vocab_frame")
+    con.unregister("_ingest_vocab_frame")
+
+
+def create_stage(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
+    """An empty stage table: the canonical columns typed, derived columns, and the META columns."""
+    cols = [f"{q(c.name)} {c.sql_type}" for c in spec.columns]
+    cols += [f"{q(d)} {'BOOLEAN' if d.endswith('valid') else 'VARCHAR'}" for d in DERIVED.get(spec.name, ())]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {stage_name(spec)} ({', '.join(cols)}, {META})")
+
+
+def _expected(kind: str) -> str:
+    values = CHANNELS if kind == "channel" else tuple(dict.fromkeys(VOCABULARIES[kind].values()))
+    return ", ".join(values)
+
+
+def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int) -> tuple[str, dict[str, Any]]:
+    """SELECT typed canonical columns, `_reason`/`_column` of the first bad value, and `_raw`, over a relation."""
+    params = dict(rel.params)
+    raws, typed, joins, checks, defaults = [], [], [], [], []
+    index = {c.name: f"_t{i}" for i, c in enumerate(spec.columns)}
+    for i, col in enumerate(spec.columns):
+        r = f"_r{i}"
+        if col.name in cmap.columns:
+            raws.append(f"r.{q(cmap.columns[col.name])} AS {r}")
+        elif col.name in cmap.flags:
+            source, (yes, no) = cmap.flags[col.name]
+            raws.append(f"CASE TRY_CAST(trim(r.{q(source)}) AS BOOLEAN) WHEN TRUE THEN '{yes}' "
+                        f"WHEN FALSE THEN '{no}' ELSE r.{q(source)} END AS {r}")
+        else:
+            raws.append(f"NULL::VARCHAR AS {r}")
+        bad = None
+        if col.kind == "timestamp":
+            value = f"TRY_CAST(trim({r}) AS TIMESTAMPTZ)"
+            bad = f"'{col.name}: cannot read ' || to_json({r}) || ' as a timestamp'"
+        elif col.kind == "bool":
+            value = f"TRY_CAST(trim({r}) AS BOOLEAN)"
+            bad = f"'{col.name}: cannot read ' || to_json({r}) || ' as true or false'"
+        elif col.kind == "json":
+            value = f"CASE WHEN json_valid({r}) THEN {r}::JSON ELSE to_json({r}) END"
+        elif col.kind in VOCABULARIES:
+            joins.append(f"LEFT JOIN _ingest_vocab v{i} ON v{i}.kind = '{col.kind}' "
+                         f"AND v{i}.key = {NORM.format('l1.' + r)}")
+            value = f"v{i}.value"
+            bad = f"'{col.name}: unknown value ' || to_json({r}) || ' (expected {_expected(col.kind)})'"
+        elif col.required:
+            value = f"nullif(trim({r}), '')"
+        else:
+            value = r
+        if col.name == "attributes" and spec.keep_extras and cmap.extras:
+            params["akeys"] = list(cmap.extras)
+            extras = ", ".join(f"r.{q(n)}" for n in cmap.extras)
+            raws.append(f"json_merge_patch('{{}}', to_json(map($akeys, [{extras}]))) AS _extras")
+            value = f"nullif(json_merge_patch(coalesce({value}, '{{}}'), _extras)::VARCHAR, '{{}}')::JSON"
+        typed.append(f"{value} AS _t{i}")
+        if col.required:
+            checks.append((f"_t{i} IS NULL AND nullif(trim(_r{i}), '') IS NULL", f"'missing {col.name}'", col.name))
+        if bad:
+            checks.append((f"_t{i} IS NULL AND nullif(trim(_r{i}), '') IS NOT NULL", bad, col.name))
+        default = DEFAULTS.get((spec.name, col.name))
+        if default:
+            defaults.append(f"coalesce(_t{i}, {default.format(**index)}) AS _t{i}")
+    reason = " ".join(f"WHEN {cond} THEN {msg}" for cond, msg, _ in checks)
+    column = " ".join(f"WHEN {cond} THEN '{name}'" for cond, _, name in checks)
+    if rel.names:
+        params["names"] = rel.names
+        raw = f"to_json(map($names, [{', '.join(q(n) for n in rel.names)}]))::VARCHAR"
+    else:
+        raw = "NULL::VARCHAR"
+    replace = f" REPLACE ({', '.join(defaults)})" if defaults else ""
+    level1 = f"SELECT r.*, {', '.join(raws)} FROM ({rel.sql}) r"
+    level2 = f"SELECT l1.*, {', '.join(typed)} FROM ({level1}) l1 {' '.join(joins)}"
+    level3 = (f"SELECT *{replace}, CASE WHEN _bad IS NOT NULL THEN _bad {reason} END AS _reason, "
+              f"CASE WHEN _bad IS NOT NULL THEN NULL {column} END AS _column FROM ({level2}) l2")
+    outs = ", ".join(f"_t{i} AS {q(c.name)}" for i, c in enumerate(spec.columns))
+    params["part"] = part_idx
+    sql = (f"SELECT {outs}, $part AS _part, _n, _file, _line, _reason, _column, "
+           f"CASE WHEN _reason IS NOT NULL THEN coalesce(_text, {raw}) END AS _raw FROM ({level3})")
+    return sql, params
+
+
+def stage_part(con: duckdb.DuckDBPyConnection, spec: TableSpec, sql: str, params: dict[str, Any]) -> int:
+    """Append one part's typed rows to the stage; returns how many rows it read."""
+    return con.execute(f"INSERT INTO {stage_name(spec)} BY NAME {sql}", params).fetchone()[0]
+
+
+def reader_rejects(con: duckdb.DuckDBPyConnection, spec: TableSpec, rel: Relation, part_idx: int,
+                   run_id: int, header_lines: int) -> int:
+    """Move the lines DuckDB's reader rejected into import_rejects, fix the line numbers of the rows after them
+    (a rejected line is missing from the row count); returns the number of rejected lines."""
+    assert rel.rejects is not None
+    rejects, stage = rel.rejects, stage_name(spec)
+    n = con.execute(f"SELECT count(DISTINCT line) FROM {rejects}").fetchone()[0]
+    if n:
+        if rel.header:
+            column = "$header[TRY_CAST(substr(first(column_name ORDER BY byte_position), 2) AS INTEGER) + 1]"
+            reason = "string_agg(error_type || ': ' || error_message, '; ' ORDER BY byte_position)"
+            params = {"header": rel.header}
+        else:
+            column = "NULL"
+            reason = ("CASE WHEN bool_or(error_type = 'INVALID ENCODING') THEN 'INVALID ENCODING: ' || "
+                      "first(error_message ORDER BY error_type <> 'INVALID ENCODING') ELSE 'not valid JSON' END")
+            params = {}
+        con.execute(f"INSERT INTO import_rejects SELECT $run, $table, $file, line, {column}, {reason}, "
+                    f"first(csv_line ORDER BY byte_position) FROM {rejects} GROUP BY line",
+                    {**params, "run": run_id, "table": spec.name, "file": rel.params["file"]})
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_gaps AS SELECT line - $offset - row_number() OVER "
+                    f"(ORDER BY line) AS g FROM (SELECT DISTINCT line FROM {rejects})", {"offset": header_lines})
+        con.execute(f"UPDATE {stage} SET _line = {stage}._line + c.k FROM (SELECT s._n, count(*) AS k "
+                    f"FROM {stage} s JOIN _ingest_gaps gp ON gp.g < s._n WHERE s._part = $part GROUP BY s._n) c "
+                    f"WHERE {stage}._part = $part AND {stage}._n = c._n", {"part": part_idx})
+        con.execute("DROP TABLE _ingest_gaps")
+    con.execute(f"DROP TABLE {rejects}")
+    con.execute(f"DROP TABLE IF EXISTS {rejects.replace('rejects', 'scan')}")
+    return n
+
+
+def reject_duplicates(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
+    """Reject every later row whose key an earlier row (in file order, then line order) already has."""
+    stage, key = stage_name(spec), q(spec.key)
+    row = ", ".join(f"'{c.name}': {q(c.name)}" for c in spec.columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_dups AS SELECT _part, _n, "
+                f"first_value(_file) OVER w AS first_file, first_value(_line) OVER w AS first_line "
+                f"FROM {stage} WHERE _reason IS NULL AND {key} IN (SELECT {key} FROM {stage} "
+                f"WHERE _reason IS NULL GROUP BY {key} HAVING count(*) > 1) "
+                f"WINDOW w AS (PARTITION BY {key} ORDER BY _part, _n) QUALIFY row_number() OVER w > 1")
+    if con.execute("SELECT count(*) FROM _ingest_dups").fetchone()[0]:
+        con.execute(f"UPDATE {stage} SET _reason = 'duplicate {spec.key} ' || to_json({stage}.{key}) || "
+                    f"' also at ' || d.first_file || ':' || d.first_line, _column = '{spec.key}', "
+                    f"_raw = to_json({{{row}}})::VARCHAR FROM _ingest_dups d "
+                    f"WHERE {stage}._part = d._part AND {stage}._n = d._n")
+    con.execute("DROP TABLE _ingest_dups")
+
+
+def derive_phones(con: duckdb.DuckDBPyConnection, spec: TableSpec, region: str) -> int:
+    """Fill phone_e164 and phone_valid of staged contacts, parsing each distinct phone once; returns how many."""
+    stage = stage_name(spec)
+    distinct = con.execute(f"SELECT DISTINCT phone FROM {stage} WHERE phone IS NOT NULL AND _reason IS NULL").df()
+    checked = normalize_phones(distinct["phone"], region)
+    con.register("_ingest_phones", checked)
+    con.execute(f"UPDATE {stage} SET phone_e164 = p.phone_e164, phone_valid = p.phone_valid "
+                f"FROM _ingest_phones p WHERE {stage}.phone = p.phone")
+    con.unregister("_ingest_phones")
+    return len(distinct)
+
+
+def fill_message_contacts(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
+    """A message without contact_id takes its conversation's contact_id (from the store, after this import)."""
+    stage = stage_name(spec)
+    if con.execute(f"SELECT count(*) FROM {stage} WHERE contact_id IS NULL AND _reason IS NULL").fetchone()[0]:
+        con.execute(f"UPDATE {stage} SET contact_id = c.contact_id FROM conversations c "
+                    f"WHERE {stage}.contact_id IS NULL AND {stage}._reason IS NULL "
+                    f"AND {stage}.conversation_id = c.conversation_id")
+
+
+def stage_rejects(con: duckdb.DuckDBPyConnection, spec: TableSpec, run_id: int) -> int:
+    """Copy the staged rows that have a reject reason into import_rejects; returns how many."""
+    return con.execute(f"INSERT INTO import_rejects SELECT $run, $table, _file, _line, _column, _reason, _raw "
+                       f"FROM {stage_name(spec)} WHERE _reason IS NOT NULL",
+                       {"run": run_id, "table": spec.name}).fetchone()[0]

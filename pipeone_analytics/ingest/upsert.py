@@ -1,0 +1,43 @@
+"""Upsert of a deduplicated stage into its store table by hash join: insert new keys, update changed rows."""
+from __future__ import annotations
+
+import duckdb
+
+from .readers import q
+from .staging import stage_name
+from .tables import DERIVED, TableSpec
+
+
+def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, present: list[str]) -> tuple[int, int, int]:
+    """Write the stage's good rows into the table; (inserted, updated, unchanged).
+
+    Only the `present` columns (those the export has) are compared and updated; a new row takes every column.
+    """
+    stage, table, key = stage_name(spec), spec.name, q(spec.key)
+    good = con.execute(f"SELECT count(*) FROM {stage} WHERE _reason IS NULL").fetchone()[0]
+    existing = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    columns = [c.name for c in spec.columns] + list(DERIVED.get(table, ()))
+    names = ", ".join(q(c) for c in columns)
+    compared = [c for c in columns if c in present and c != spec.key]
+    if existing == 0:
+        inserted, updated = good, 0
+    elif not compared:
+        inserted = con.execute(f"SELECT count(*) FROM {stage} s WHERE _reason IS NULL AND NOT EXISTS "
+                               f"(SELECT 1 FROM {table} t WHERE t.{key} = s.{key})").fetchone()[0]
+        updated = 0
+    else:
+        def row_hash(alias: str) -> str:
+            return f"hash({', '.join(f'{alias}.{q(c)}' for c in compared)})"
+
+        inserted, updated = con.execute(
+            f"SELECT count(*) FILTER (WHERE t.k IS NULL), count(*) FILTER (WHERE t.h <> s.h) "
+            f"FROM (SELECT {key} AS k, {row_hash('x')} AS h FROM {stage} x WHERE _reason IS NULL) s "
+            f"LEFT JOIN (SELECT {key} AS k, {row_hash('y')} AS h FROM {table} y) t ON s.k = t.k").fetchone()
+        if updated:
+            sets = ", ".join(f"{q(c)} = s.{q(c)}" for c in compared)
+            con.execute(f"UPDATE {table} SET {sets} FROM {stage} s WHERE s._reason IS NULL "
+                        f"AND {table}.{key} = s.{key} AND {row_hash(table)} <> {row_hash('s')}")
+    if inserted:
+        new = "" if existing == 0 else f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key})"
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} s WHERE _reason IS NULL {new}")
+    return inserted, updated, good - inserted - updated
