@@ -202,7 +202,7 @@ talk AS (
 ),
 assigned AS (
     SELECT conversation_id,
-           arg_max(nullif(value, ''), ("at", event_id)) FILTER (WHERE "at" <= $as_of) AS assignee_id
+           nullif(arg_max(coalesce(value, ''), ("at", event_id)) FILTER (WHERE "at" <= $as_of), '') AS assignee_id
     FROM events WHERE {only} AND kind = 'assigned'
     GROUP BY conversation_id
 ),
