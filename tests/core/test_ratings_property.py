@@ -1,0 +1,124 @@
+"""Property: the SQL rating and ledger equal a plain-Python reference written from DESIGN 4.1 and 4.4."""
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+import zoneinfo
+from collections import defaultdict
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeone_analytics.core import ratings as R
+from pipeone_analytics.core.filters import Filters
+from pipeone_analytics.core.interactions import ledger
+from tests.scenario import Scenario
+
+TZ = zoneinfo.ZoneInfo("America/Sao_Paulo")
+BASE = dt.datetime(2026, 11, 2, 21, 0, tzinfo=TZ)  # offsets of minutes from here cross local midnights
+PHONES = {"valid": "+55 11 91234-5678", "invalid": "123", "missing": None}
+KINDS = {"contact": "inbound", "agent": "outbound", "automation": "outbound", "note": "outbound"}
+CONTACTS = ["c0", "c1", "c2", "c3"]
+
+
+def reference(messages: list[dict], phones: dict[str, str], as_of: dt.datetime):
+    """(per contact (stars, sent, received, interactions, same_day, within_30m, within_2h), ledger pairs)."""
+    seen = [m for m in messages if m["sent_at"] <= as_of]
+    sent, received = defaultdict(int), defaultdict(int)
+    for m in seen:
+        if m["direction"] == "outbound" and m["sender_type"] in ("agent", "automation"):
+            sent[m["contact_id"]] += 1
+        if m["direction"] == "inbound" and m["sender_type"] == "contact":
+            received[m["contact_id"]] += 1
+    pairs = []
+    for conv in sorted({m["conversation_id"] for m in seen}):
+        thread = sorted((m for m in seen if m["conversation_id"] == conv
+                         and m["sender_type"] not in ("note", "automation")),
+                        key=lambda m: (m["sent_at"], m["message_id"]))
+        turn_starts = [m for i, m in enumerate(thread) if i == 0 or thread[i - 1]["direction"] != m["direction"]]
+        for before, after in zip(turn_starts, turn_starts[1:]):
+            pairs.append((before, after))
+    inter = defaultdict(lambda: [0, 0, 0, 0])
+    for before, after in pairs:
+        seconds = (after["sent_at"] - before["sent_at"]).total_seconds()
+        row = inter[after["contact_id"]]
+        row[0] += 1
+        row[1] += before["sent_at"].astimezone(TZ).date() == after["sent_at"].astimezone(TZ).date()
+        row[2] += seconds <= 1800
+        row[3] += seconds <= 7200
+    out = {}
+    for c in CONTACTS:
+        n, same, w30, w2h = inter[c]
+        s, r = sent[c], received[c]
+        if phones[c] == "invalid":
+            stars = 0
+        elif r >= 1 and n >= 1 and Fraction(w30, n) >= Fraction(9, 10):
+            stars = 5
+        elif r >= 1 and n >= 1 and Fraction(w2h, n) >= Fraction(9, 10):
+            stars = 4
+        elif r >= 1 and same >= 1:
+            stars = 3
+        elif r >= 1:
+            stars = 2
+        elif s >= 1:
+            stars = 1
+        else:
+            stars = 0
+        out[c] = (stars, s, r, n, same, w30, w2h)
+    ledger_rows = [(b["message_id"], a["message_id"], "agent_reply" if a["direction"] == "outbound"
+                    else "contact_reply", (a["sent_at"] - b["sent_at"]).total_seconds()) for b, a in pairs]
+    return out, sorted(ledger_rows)
+
+
+message = st.tuples(st.sampled_from(CONTACTS), st.integers(0, 2),       # contact, its conversation
+                    st.sampled_from(sorted(KINDS)), st.sampled_from(["whatsapp", "sms"]),
+                    st.integers(0, 3 * 24 * 60),                         # minutes after BASE
+                    st.sampled_from([0, 0, 0, 1, 59]))                   # extra seconds (ties, boundaries)
+
+
+cases = dict(phones=st.fixed_dictionaries({c: st.sampled_from(sorted(PHONES)) for c in CONTACTS}),
+             rows=st.lists(message, max_size=40), cut=st.integers(0, 3 * 24 * 60))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**cases)
+def test_sql_equals_reference(phones: dict[str, str], rows: list[tuple], cut: int):
+    check(phones, rows, cut)
+
+
+@pytest.mark.slow
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**cases)
+def test_sql_equals_reference_many(phones: dict[str, str], rows: list[tuple], cut: int):
+    check(phones, rows, cut)
+
+
+def check(phones: dict[str, str], rows: list[tuple], cut: int) -> None:
+    """Build the scenario, compute both sides, compare ratings (all counts) and the ledger."""
+    scn = Scenario()
+    for c in CONTACTS:
+        scn.contact(c, PHONES[phones[c]])
+    messages = []
+    for i, (c, k, kind, channel, minutes, seconds) in enumerate(rows):
+        conv = f"{c}-v{k}"
+        if conv not in {r["conversation_id"] for r in scn.rows.get("conversations", [])}:
+            scn.conversation(conv, c)
+        when = BASE + dt.timedelta(minutes=minutes, seconds=seconds)
+        mid = f"m{(i * 7919) % 1000:03d}"  # ids unrelated to time order, unique
+        scn.message(conv, when.isoformat(), KINDS[kind], kind, channel=channel, message_id=mid,
+                    agent="ann" if kind == "agent" else None)
+        messages.append({"message_id": mid, "conversation_id": conv, "contact_id": c, "sent_at": when,
+                         "direction": KINDS[kind], "sender_type": kind})
+    as_of = BASE + dt.timedelta(minutes=cut)
+    expected, expected_ledger = reference(messages, {c: phones[c] for c in CONTACTS}, as_of)
+
+    store = scn.store()
+    got = R.ratings(store, as_of=pd.Timestamp(as_of)).set_index("contact_id")
+    cols = ["stars", "sent", "received", "interactions", "same_day_interactions", "within_30m", "within_2h"]
+    assert {c: tuple(int(v) for v in got.loc[c, cols]) for c in CONTACTS} == expected
+
+    led = ledger(store, Filters(as_of=pd.Timestamp(as_of)))
+    got_ledger = sorted(zip(led["from_message_id"], led["to_message_id"], led["direction"], led["seconds"]))
+    assert got_ledger == expected_ledger
