@@ -22,6 +22,7 @@ def _table(name: str) -> Callable[..., pd.DataFrame]:
 EXPORTS: dict[str, Callable[..., pd.DataFrame]] = {
     "contacts": _table("contacts"),
     "messages": _table("messages"),
+    "outbox": _table("outbox"),
     "conversations": status.export_conversations,
     "tickets": tickets.export_tickets,
     "interactions": interactions.export_ledger,

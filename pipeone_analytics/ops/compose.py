@@ -1,0 +1,115 @@
+"""Compose: a draft (channel, rendered body, SMS segments, checked attachments), then send.
+
+The channel is the one given, else the contact's default reply channel (DESIGN §4.2); when the
+contact has none the caller must choose one. A body is either free text (sent as typed) or a
+template rendered with the contact's and the agent's variables (ops/templates.py). A template tied
+to a channel can only be sent on that channel. Sending writes one `outbox` row (status queued) and
+the outbound agent message, in one transaction; nothing is sent to a real network here: a gateway
+picks the outbox up (ops/outbox.py).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any, Iterable, Mapping
+
+from .. import i18n
+from ..core.channels import default_reply_channel
+from ..errors import ValidationError
+from ..store import Store
+from .attachments import check_attachments
+from .audit import audited, new_id, plain
+from .permissions import Actor
+from .sms import sms_segments
+from .state import conversation_state
+from .templates import render, template_variables
+
+
+@dataclasses.dataclass(frozen=True)
+class Draft:
+    """A message ready to send; encoding and segments are set for SMS only."""
+
+    conversation_id: str
+    contact_id: str
+    channel: str
+    body: str
+    template_id: str | None
+    attachments: tuple[dict[str, Any], ...]
+    encoding: str | None
+    segments: int | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Sent:
+    """What compose wrote: the outbox row, the message, and the audit row."""
+
+    draft: Draft
+    outbox_id: str
+    message_id: str
+    audit_id: str
+
+
+def _draft(store: Store, actor: Actor | None, conversation: Mapping[str, Any], body: str | None,
+           template_id: str | None, channel: str | None, attachments: Iterable[Any]) -> Draft:
+    locale = store.settings.locale
+
+    def fail(key: str, **values: Any) -> ValidationError:
+        return ValidationError(i18n.t(key, locale, **values))
+
+    conversation_id, contact_id = conversation["conversation_id"], conversation["contact_id"]
+    if (body is None) == (template_id is None):
+        raise fail("ops_body_or_template")
+    if channel is None:
+        found = default_reply_channel(store, [contact_id])
+        channel = plain(found["channel"].iloc[0]) if len(found) else None
+        if channel is None:
+            raise fail("ops_choose_channel", contact=contact_id)
+    if channel not in i18n.CHANNELS:
+        raise fail("ops_unknown_channel", channel=channel, known=", ".join(i18n.CHANNELS))
+    extra = list(attachments)
+    if template_id is not None:
+        rows = store.df("SELECT body, channel, attachments FROM templates WHERE template_id = ?", [template_id])
+        if rows.empty:
+            raise fail("ops_unknown_template", template=template_id)
+        template = {k: plain(v) for k, v in rows.iloc[0].items()}
+        if template["channel"] is not None and template["channel"] != channel:
+            raise fail("ops_template_channel", template=template_id, template_channel=template["channel"],
+                       channel=channel)
+        contact = store.df("SELECT * FROM contacts WHERE contact_id = ?", [contact_id])
+        variables = template_variables(contact.iloc[0].to_dict() if len(contact) else {}, actor)
+        body = render(template["body"], variables, locale)
+        extra = (json.loads(template["attachments"]) if template["attachments"] else []) + extra
+    if not body or not body.strip():
+        raise fail("ops_body_required")
+    encoding, segments = sms_segments(body) if channel == "sms" else (None, None)
+    return Draft(conversation_id, contact_id, channel, body, template_id,
+                 tuple(check_attachments(extra, channel, locale)), encoding, segments)
+
+
+def draft(store: Store, actor: Actor | None, conversation_id: str, body: str | None = None,
+          template_id: str | None = None, channel: str | None = None, attachments: Iterable[Any] = ()) -> Draft:
+    """The message compose would send, without writing anything (for the preview and segment count)."""
+    return _draft(store, actor, conversation_state(store, conversation_id), body, template_id, channel, attachments)
+
+
+def compose(store: Store, actor: Actor | None, conversation_id: str, body: str | None = None,
+            template_id: str | None = None, channel: str | None = None, attachments: Iterable[Any] = ()) -> Sent:
+    """Send: one outbox row (queued) plus the outbound message by the acting agent, in one transaction."""
+    with audited(store, actor, "compose", "conversation", conversation_id, conversation_id=conversation_id) as op:
+        d = _draft(op.store, op.actor, op.conversation, body, template_id, channel, attachments)
+        message_id, outbox_id = new_id(), new_id()
+        files = json.dumps(list(d.attachments)) if d.attachments else None
+        op.con.execute("INSERT INTO messages (message_id, conversation_id, contact_id, channel, direction, sent_at, "
+                       "sender_type, agent_id, body, template_id, attachments) "
+                       "VALUES (?, ?, ?, ?, 'outbound', ?, 'agent', ?, ?, ?, ?)",
+                       [message_id, conversation_id, d.contact_id, d.channel, op.at, op.actor.agent_id, d.body,
+                        d.template_id, files])
+        op.con.execute("INSERT INTO outbox (outbox_id, created_at, conversation_id, contact_id, message_id, agent_id, "
+                       "channel, template_id, body, attachments, encoding, segments, status) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')",
+                       [outbox_id, op.at, conversation_id, d.contact_id, message_id, op.actor.agent_id, d.channel,
+                        d.template_id, d.body, files, d.encoding, d.segments])
+        op.after = {"message_id": message_id, "outbox_id": outbox_id, "channel": d.channel,
+                    "template_id": d.template_id, "segments": d.segments,
+                    "attachments": [a["name"] for a in d.attachments]}
+        return Sent(d, outbox_id, message_id, op.audit_id)

@@ -1,0 +1,128 @@
+"""Inbox actions on a conversation, each appended as one event (never an in-place edit) and audited.
+
+Every action validates against the state core/status.py derives inside the same write transaction,
+so two processes cannot both act on a stale state. Event kinds and values written:
+- take, assign, transfer: `assigned`, value = the new assignee's agent_id;
+- set_status: `status_changed`, value = in_progress or on_hold;
+- resolve: `resolved`, value = resolved, plus one `tickets` row at the same instant;
+- reopen: `reopened`, value = new.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .. import i18n
+from ..store import Store
+from .audit import Operation, audited, new_id, plain
+from .permissions import Actor
+
+SETTABLE_STATUSES = ("in_progress", "on_hold")
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionResult:
+    """What one conversation action wrote."""
+
+    action: str
+    conversation_id: str
+    event_id: str
+    audit_id: str
+    ticket_id: str | None = None
+
+
+def _state(op: Operation) -> dict[str, Any]:
+    state = op.conversation or {}
+    return {"status": plain(state.get("status")), "assignee_id": plain(state.get("assignee_id"))}
+
+
+def _event(op: Operation, kind: str, value: str, after: dict[str, Any], ticket_id: str | None = None) -> ActionResult:
+    event_id = new_id()
+    op.con.execute('INSERT INTO events (event_id, conversation_id, "at", actor_id, kind, value) '
+                   "VALUES (?, ?, ?, ?, ?, ?)", [event_id, op.target_id, op.at, op.actor.agent_id, kind, value])
+    op.before = _state(op)
+    op.after = {**op.before, **after, "event_id": event_id, "kind": kind, "value": value}
+    return ActionResult(op.action, op.target_id, event_id, op.audit_id, ticket_id)
+
+
+def _active_agent(op: Operation, agent_id: str) -> None:
+    rows = op.con.execute("SELECT active FROM agents WHERE agent_id = ?", [agent_id]).fetchall()
+    if not rows:
+        raise op.fail("ops_unknown_agent", agent=agent_id)
+    if not rows[0][0]:
+        raise op.fail("ops_inactive_agent", agent=agent_id)
+
+
+def _assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: str | None, action: str) -> ActionResult:
+    permission = "take" if action == "take" else "assign"
+    with audited(store, actor, action, "conversation", conversation_id, permission=permission,
+                 conversation_id=conversation_id) as op:
+        target = op.actor.agent_id if agent_id is None else agent_id
+        current = _state(op)["assignee_id"]
+        if action == "transfer" and current is None:
+            raise op.fail("ops_transfer_unassigned", conversation=conversation_id)
+        if current == target:
+            raise op.fail("ops_already_assigned", conversation=conversation_id, agent=target)
+        _active_agent(op, target)
+        return _event(op, "assigned", target, {"assignee_id": target})
+
+
+def take(store: Store, actor: Actor | None, conversation_id: str) -> ActionResult:
+    """Assign the conversation to the acting user (an agent may take only unassigned ones)."""
+    return _assign(store, actor, conversation_id, None, "take")
+
+
+def assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: str) -> ActionResult:
+    """Assign the conversation to an active teammate; on an assigned conversation this is a transfer."""
+    return _assign(store, actor, conversation_id, agent_id, "assign")
+
+
+def transfer(store: Store, actor: Actor | None, conversation_id: str, agent_id: str) -> ActionResult:
+    """Move an assigned conversation to another active teammate (an error when it is unassigned)."""
+    return _assign(store, actor, conversation_id, agent_id, "transfer")
+
+
+def set_status(store: Store, actor: Actor | None, conversation_id: str, status: str) -> ActionResult:
+    """Set in_progress or on_hold; a resolved conversation must be reopened first."""
+    with audited(store, actor, "set_status", "conversation", conversation_id,
+                 conversation_id=conversation_id) as op:
+        if status not in SETTABLE_STATUSES:
+            raise op.fail("ops_bad_status", status=status, allowed=", ".join(SETTABLE_STATUSES))
+        current = _state(op)["status"]
+        if current == "resolved":
+            raise op.fail("ops_resolved_reopen_first", conversation=conversation_id)
+        if current == status:
+            raise op.fail("ops_same_status", conversation=conversation_id,
+                          status=i18n.label("status", status, op.locale))
+        return _event(op, "status_changed", status, {"status": status})
+
+
+def resolve(store: Store, actor: Actor | None, conversation_id: str, type: str, category: str | None = None,
+            note: str | None = None) -> ActionResult:
+    """Resolve with a ticket (type question|incident|problem|task, optional active category_id, note)."""
+    with audited(store, actor, "resolve", "conversation", conversation_id, conversation_id=conversation_id) as op:
+        if _state(op)["status"] == "resolved":
+            raise op.fail("ops_already_resolved", conversation=conversation_id)
+        if type not in i18n.TICKET_TYPES:
+            raise op.fail("ops_bad_ticket_type", type=type, allowed=", ".join(i18n.TICKET_TYPES))
+        if category is not None:
+            rows = op.con.execute("SELECT name, active FROM categories WHERE category_id = ?", [category]).fetchall()
+            if not rows:
+                raise op.fail("ops_unknown_category", category=category)
+            if not rows[0][1]:
+                raise op.fail("ops_inactive_category", category=rows[0][0])
+        note = note.strip() if note and note.strip() else None
+        ticket_id = new_id()
+        op.con.execute("INSERT INTO tickets (ticket_id, conversation_id, resolved_at, resolved_by, type, category, "
+                       "note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [ticket_id, conversation_id, op.at, op.actor.agent_id, type, category, note])
+        return _event(op, "resolved", "resolved", {"status": "resolved", "ticket_id": ticket_id, "type": type,
+                                                   "category": category, "note": note}, ticket_id)
+
+
+def reopen(store: Store, actor: Actor | None, conversation_id: str) -> ActionResult:
+    """Reopen a resolved conversation: it becomes new again and starts a new cycle."""
+    with audited(store, actor, "reopen", "conversation", conversation_id, conversation_id=conversation_id) as op:
+        if _state(op)["status"] != "resolved":
+            raise op.fail("ops_not_resolved", conversation=conversation_id)
+        return _event(op, "reopened", "new", {"status": "new"})
