@@ -12,6 +12,7 @@ import json
 import re
 import zoneinfo
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -23,8 +24,8 @@ from . import catalog
 from .clock import DAY, Clock
 from .conversations import (EVENT_KINDS, PROFILE_CONVERSATIONS, SENDERS, STATUSES, Frame, allocate_profiles,
                             build, mean_messages)
-from .people import make_people
-from .writer import SCHEMAS, TableWriters, ids, timestamps
+from .people import People, make_people
+from .writer import SCHEMAS, TableWriters, ids, schemas_for, timestamps
 
 __all__ = ["generate"]
 
@@ -98,8 +99,9 @@ def _coded(codes: np.ndarray, values: list | tuple) -> pa.Array:
     return pc.take(pa.array(list(values), pa.string()), pa.array(codes, mask=codes < 0))
 
 
-def _messages_table(m: Frame, clock: Clock, conv_ids: pa.Array, contact_ids: pa.Array, people,
-                    first_id: int) -> pa.Table:
+def _messages_table(m: Frame, stamp: Callable[[np.ndarray], pa.Array], conv_ids: pa.Array,
+                    contact_ids: pa.Array, people: People, first_id: int, schema: pa.Schema) -> pa.Table:
+    """The messages table of one chunk, with template texts rendered."""
     c = m.cols
     n = len(m)
     sender = c["sender"]
@@ -126,18 +128,23 @@ def _messages_table(m: Frame, clock: Clock, conv_ids: pa.Array, contact_ids: pa.
         "contact_id": pc.take(contact_ids, pa.array(c["contact"])),
         "channel": _coded(c["channel"], catalog.CHANNELS),
         "direction": _coded((sender > 0).astype(np.int64), ("inbound", "outbound")),
-        "sent_at": timestamps(clock.to_utc(c["sent"])),
+        "sent_at": stamp(c["sent"]),
         "sender_type": _coded(sender, SENDERS),
         "agent_id": _coded(c["agent"], [a[0] for a in catalog.AGENTS]),
         "body": body,
         "template_id": _coded(tpl, [t[0] for t in catalog.TEMPLATES]),
         "attachments": _coded(attach, attach_values),
-    }, schema=SCHEMAS["messages"])
+    }, schema=schema)
 
 
 def _chunk(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int, first_contact: int,
-           n: int, rate: float, offsets: dict[str, int]) -> dict[str, pa.Table]:
+           n: int, rate: float, offsets: dict[str, int], fmt: str) -> dict[str, pa.Table]:
     """All tables of one chunk of n contacts; offsets hold the ids used so far (updated)."""
+    schemas = schemas_for(fmt)
+
+    def stamp(local: np.ndarray) -> pa.Array:
+        return timestamps(local, clock.to_utc(local), fmt)
+
     people = make_people(rng, first_contact, n)
     profile = allocate_profiles(rng, n)
     per_contact = _per_contact(rng, profile, rate)
@@ -176,8 +183,8 @@ def _chunk(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int
     created = np.maximum(np.where(silent, 0, first_start - lead), history)
     span = (last_day - first_day + 366) * DAY
     created = np.where(silent, clock.start_of(first_day - 365) + rng.integers(0, span, n), created)
-    contacts = people.table.append_column("created_at", timestamps(clock.to_utc(created)))
-    contacts = contacts.select(SCHEMAS["contacts"].names).cast(SCHEMAS["contacts"])
+    contacts = people.table.append_column("created_at", stamp(created))
+    contacts = contacts.select(schemas["contacts"].names).cast(schemas["contacts"])
 
     agent_ids = [a[0] for a in catalog.AGENTS]
     ev = events.cols
@@ -188,28 +195,29 @@ def _chunk(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int
         "conversations": pa.table({
             "conversation_id": conv_ids,
             "contact_id": pc.take(contact_ids, pa.array(conv.cols["contact"])),
-            "created_at": timestamps(clock.to_utc(conv.cols["created"])),
+            "created_at": stamp(conv.cols["created"]),
             "assignee_id": _coded(assignee, agent_ids),
             "status": _coded(np.where(snapshot, conv.cols["status"], -1), STATUSES),
-        }, schema=SCHEMAS["conversations"]),
-        "messages": _messages_table(msgs, clock, conv_ids, contact_ids, people, offsets["messages"]),
+        }, schema=schemas["conversations"]),
+        "messages": _messages_table(msgs, stamp, conv_ids, contact_ids, people, offsets["messages"],
+                                    schemas["messages"]),
         "events": pa.table({
             "event_id": ids("ev", offsets["events"], len(events), 8),
             "conversation_id": pc.take(conv_ids, pa.array(ev["conv"])),
-            "at": timestamps(clock.to_utc(ev["at"])),
+            "at": stamp(ev["at"]),
             "actor_id": _coded(ev["actor"], agent_ids),
             "kind": _coded(ev["kind"], EVENT_KINDS),
             "value": _coded(value_codes, agent_ids + ["on_hold", "in_progress"]),
-        }, schema=SCHEMAS["events"]),
+        }, schema=schemas["events"]),
         "tickets": pa.table({
             "ticket_id": ids("tk", offsets["tickets"], len(tickets), 7),
             "conversation_id": pc.take(conv_ids, pa.array(tickets.cols["conv"])),
-            "resolved_at": timestamps(clock.to_utc(tickets.cols["at"])),
+            "resolved_at": stamp(tickets.cols["at"]),
             "resolved_by": _coded(tickets.cols["resolver"], agent_ids),
             "type": _coded(tickets.cols["type"], catalog.TICKET_TYPES),
             "category": _coded(tickets.cols["category"], [c[0] for c in catalog.CATEGORIES]),
             "note": _coded(tickets.cols["note"], catalog.TICKET_NOTES),
-        }, schema=SCHEMAS["tickets"]),
+        }, schema=schemas["tickets"]),
     }
     for name in ("conversations", "messages", "events", "tickets"):
         offsets[name] += tables[name].num_rows
@@ -270,6 +278,6 @@ def generate(out: Path, contacts: int = 2000, days: int = 90, seed: int = 7, fmt
         for number, first_contact in enumerate(chunks):
             rng = np.random.default_rng([seed, number])
             n = min(CHUNK_CONTACTS, contacts - first_contact)
-            for table, data in _chunk(rng, clock, first_day, last_day, first_contact, n, rate, offsets).items():
+            for table, data in _chunk(rng, clock, first_day, last_day, first_contact, n, rate, offsets, fmt).items():
                 writers.write(table, data)
         return writers.counts()

@@ -21,7 +21,7 @@ WEEKDAY_HOURS = np.array([0.25, 0.12, 0.07, 0.05, 0.05, 0.12, 0.35, 0.9, 2.0, 3.
 WEEKEND_HOURS = np.array([0.4, 0.2, 0.1, 0.06, 0.05, 0.08, 0.2, 0.5, 1.0, 1.8, 2.4, 2.6,
                           2.3, 2.0, 2.0, 2.0, 1.9, 1.8, 1.7, 1.6, 1.5, 1.3, 0.9, 0.6])
 # Relative volume by weekday (Mon..Sun); holidays weigh like a Sunday.
-WEEKDAY_VOLUME = np.array([1.12, 1.05, 1.0, 0.98, 0.92, 0.45, 0.28])
+WEEKDAY_VOLUME = np.array([1.12, 1.05, 1.0, 0.98, 0.92, 0.55, 0.35])
 HOLIDAY_VOLUME = 0.3
 
 
@@ -59,7 +59,7 @@ class Clock:
         hours = pd.date_range(first, periods=self.days * 24, freq="h")
         aware = hours.tz_localize(settings.timezone, ambiguous=np.zeros(len(hours), bool),
                                   nonexistent="shift_forward")
-        self.offset = ((hours.asi8 - aware.tz_convert(None).asi8) // 10**9).astype(np.int64)
+        self.offset = (hours.as_unit("s").asi8 - aware.as_unit("s").asi8).astype(np.int64)
 
     def day_of(self, local: np.ndarray) -> np.ndarray:
         """Calendar index (0-based, clipped) of local seconds."""

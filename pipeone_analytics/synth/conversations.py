@@ -210,7 +210,7 @@ def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int,
         held = hold_back_turn[ix] == k
         answer += np.where(held, _lognormal(rng, HOLD_MEDIAN[p] * 60, 0.4), 0)
         wait = (p <= SAME_DAY) & ~clock.in_hours(answer) & (rng.random(len(ix)) >= ON_CALL_SHARE)
-        answer = np.where(wait, clock.next_open(answer) + _lognormal(rng, np.full(len(ix), 25 * 60), 0.7),
+        answer = np.where(wait, clock.next_open(answer) + _lognormal(rng, np.full(len(ix), 45 * 60), 0.9),
                           answer)
         next_day = clock.next_workday_open(prev + np.where(held, DAY, 0))
         answer = np.where(p == OTHER_DAYS, next_day + _lognormal(rng, np.full(len(ix), 40 * 60), 0.6), answer)
@@ -320,7 +320,8 @@ def _events(rng, clock, first_day, last_day, n, prof, kind, fa, n_agent, tstart,
     i = np.nonzero(reopen_turn >= 0)[0]
     rt = reopen_turn[i]
     gap = tstart[i, rt] - turn_end[i, rt - 1]
-    first_resolve = turn_end[i, rt - 1] + (gap * rng.uniform(0.05, 0.5, len(i))).astype(np.int64)
+    first_resolve = turn_end[i, rt - 1] + np.minimum((gap * rng.uniform(0.05, 0.5, len(i))).astype(np.int64),
+                                                     _lognormal(rng, np.full(len(i), 1800), 0.8))
     resolves = [(i, first_resolve, turn_agent[i, rt - 1])]
     end_hold = (hold_j >= 0) & (hold_back_turn < 0)
     final = answered & ~end_hold & (rng.random(n) < SHARES["resolve"])
@@ -354,7 +355,7 @@ def _tickets(rng, first_day, last_day, clock, conv, at, resolver) -> Frame:
     cum = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)[ttype]
     category = np.minimum((rng.random(n)[:, None] > cum).sum(axis=1), len(weights[0]) - 1)
     old = at < clock.start_of(first_day + int((last_day - first_day) * 0.35))
-    category = np.where(old & (rng.random(n) < 0.3), rng.integers(8, 10, n), category)
+    category = np.where(old & (rng.random(n) < 0.2), rng.integers(8, 10, n), category)
     category = np.where(rng.random(n) < 0.1, -1, category)
     note = np.where(rng.random(n) < 0.3, rng.integers(0, len(catalog.TICKET_NOTES), n), -1)
     frame = Frame({"conv": conv, "at": at, "resolver": resolver, "type": ttype, "category": category,
