@@ -1,9 +1,10 @@
 """Registry of real-world format adapters, format detection, and the helpers the adapters share.
 
 An adapter is `read(path, options, settings) -> {table: DataFrame}` holding canonical columns
-(DESIGN §3.1) plus `_file` and `_line` so that rejects point at the source line. The extra table
-`REJECTS` lists the source lines an adapter skipped on purpose (e.g. WhatsApp system lines), with
-columns table_name, reason, raw, _file, _line; the importer records them in import_rejects.
+(DESIGN §3.1) plus `_file` and `_line` so that rejects point at the source line. A source line an
+adapter skips on purpose (e.g. a WhatsApp system line) is one more row of the table it would have
+fed, holding only `_file`, `_line`, `_bad` (the reason) and `_text` (the line): the importer rejects
+it into import_rejects like any other bad row, so nothing is dropped silently.
 """
 from __future__ import annotations
 
@@ -23,8 +24,6 @@ from ..errors import ImportFailed
 # format name -> read(path, options, settings) -> {table: DataFrame of canonical columns}
 Adapter = Callable[[Path, dict[str, Any], Settings], dict[str, pd.DataFrame]]
 
-REJECTS = "_rejects"
-REJECT_COLUMNS = ["table_name", "reason", "raw", "_file", "_line"]
 DEFAULT_GAP_DAYS = 5.0
 CANONICAL_EXTS = (".csv", ".json", ".jsonl", ".ndjson", ".parquet")
 TWILIO_HEADER = {"from", "to", "body", "sentdate", "sid", "direction"}
@@ -74,9 +73,13 @@ def split_by_gap(keys: pd.Series, times: pd.Series, ids: pd.Series, gap: float) 
     return first.reindex(keys.index)
 
 
-def rejects(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Columns: table_name, reason, raw, _file, _line."""
-    return pd.DataFrame(rows, columns=REJECT_COLUMNS).astype({"_line": "Int64"})
+def with_skipped(frame: pd.DataFrame, skipped: list[dict[str, Any]]) -> pd.DataFrame:
+    """The frame plus one row per skipped source line ({reason, raw, _file, _line}): only _file, _line,
+    _bad (the reason) and _text (the raw line) are set on those rows."""
+    extra = pd.DataFrame([{"_file": r["_file"], "_line": r["_line"], "_bad": r["reason"], "_text": r["raw"]}
+                          for r in skipped], columns=["_file", "_line", "_bad", "_text"])
+    out = frame.assign(_bad=None, _text=None)
+    return (pd.concat([out, extra], ignore_index=True) if len(extra) else out).astype({"_line": "Int64"})
 
 
 def attachments_json(items: list[dict[str, Any]]) -> str | None:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..config import Settings
 from ..errors import ImportFailed
-from .adapters import REJECTS, rejects
+from .adapters import with_skipped
 
 COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id",
            "in_response_to_tweet_id")
@@ -63,7 +63,7 @@ def _components(ids: list[str], links: list[list[str]]) -> list[str]:
 
 
 def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, pd.DataFrame]:
-    """Read a TWCS CSV into contacts, agents, conversations, messages and REJECTS."""
+    """Read a TWCS CSV into contacts, agents, conversations, messages (plus the skipped lines)."""
     path = Path(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -89,7 +89,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
                    "author_id is empty" if not rec["author_id"].strip() else
                    "a reply id is not a number" if None in links else None)
         if problem:
-            skipped.append({"table_name": "messages", "reason": problem, "_file": path.name, "_line": n,
+            skipped.append({"reason": problem, "_file": path.name, "_line": n,
                             "raw": ",".join(str(rec[c]) for c in ("tweet_id", "author_id", "inbound", "created_at"))})
             continue
         rows.append({"message_id": tid, "author": rec["author_id"].strip(), "inbound": inbound == "true",
@@ -105,7 +105,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     frame["conv_contact"] = frame["tree"].map(contact)
 
     orphan = frame["conv_contact"].isna()
-    skipped += [{"table_name": "messages", "reason": "reply tree has no inbound (customer) tweet",
+    skipped += [{"reason": "reply tree has no inbound (customer) tweet",
                  "raw": r["message_id"], "_file": r["_file"], "_line": r["_line"]} for r in frame[orphan].to_dict("records")]
     frame = frame[~orphan]
     inbound = frame["inbound"]
@@ -123,5 +123,5 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     contacts["name"] = contacts["contact_id"]
     agents = people[~people["inbound"]].rename(columns={"author": "agent_id"})[["agent_id", "_file", "_line"]]
     agents["name"] = agents["agent_id"]
-    return {"contacts": contacts, "agents": agents, "conversations": conversations, "messages": messages,
-            REJECTS: rejects(skipped)}
+    return {"contacts": contacts, "agents": agents, "conversations": conversations,
+            "messages": with_skipped(messages, skipped)}

@@ -19,7 +19,7 @@ import pandas as pd
 from ..config import Settings
 from ..errors import ImportFailed
 from ..phones import check_phone
-from .adapters import REJECTS, gap_days, rejects, split_by_gap
+from .adapters import gap_days, split_by_gap, with_skipped
 
 COLUMNS = ("From", "To", "Body", "SentDate", "Sid", "Direction")
 
@@ -49,7 +49,7 @@ def _sent_at(raw: str) -> dt.datetime | None:
 
 
 def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, pd.DataFrame]:
-    """Read a Twilio message log into contacts, conversations, messages and REJECTS."""
+    """Read a Twilio message log into contacts, conversations, messages (plus the skipped lines)."""
     path = Path(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -80,7 +80,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
         problem = problem or (None if when else f"SentDate {rec['SentDate']!r} is not a date") or (
             None if rec["Sid"].strip() else "no Sid")
         if problem:
-            skipped.append({"table_name": "messages", "reason": problem,
+            skipped.append({"reason": problem,
                             "raw": ",".join(str(rec[c]) for c in COLUMNS), "_file": path.name, "_line": rec["_line"]})
             continue
         contact_raw = rec["From"] if side == "inbound" else rec["To"]
@@ -108,4 +108,4 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     conversations = (frame.sort_values("_utc", kind="stable").groupby("conversation_id", sort=False)
                      .agg(contact_id=("contact_id", "first"), created_at=("sent_at", "first")).reset_index())
     contacts = frame.drop_duplicates("contact_id")[["contact_id", "phone", "_file", "_line"]]
-    return {"contacts": contacts, "conversations": conversations, "messages": messages, REJECTS: rejects(skipped)}
+    return {"contacts": contacts, "conversations": conversations, "messages": with_skipped(messages, skipped)}

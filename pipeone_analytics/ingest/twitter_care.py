@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..config import Settings
 from ..errors import ImportFailed
-from .adapters import REJECTS, rejects
+from .adapters import with_skipped
 
 ROLES = {"client": "inbound", "client1": "inbound", "agent": "outbound"}
 TWITTER_EPOCH_MS = 1288834974657
@@ -39,7 +39,7 @@ def _iso(raw: Any) -> dt.datetime | None:
 
 
 def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, pd.DataFrame]:
-    """Read an IBM customer-care JSON file into contacts, agents, conversations, messages and REJECTS."""
+    """Read an IBM customer-care JSON file into contacts, agents, conversations, messages (plus the skipped lines)."""
     path = Path(path)
     text = path.read_text(encoding="utf-8-sig")
     try:
@@ -67,7 +67,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
                        "tweet_ID is not a number" if not tid.isdigit() else
                        "datetime is not an ISO-8601 time with a zone" if when is None else None)
             if problem or not session:
-                skipped.append({"table_name": "messages", "reason": problem or "dialog has no sessionID",
+                skipped.append({"reason": problem or "dialog has no sessionID",
                                 "raw": tid, "_file": path.name, "_line": next(lines.get(tid, iter(())), None)})
                 continue
             turns.append({"message_id": tid, "conversation_id": session, "who": str(turn[role]).strip(),
@@ -82,7 +82,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
                           "_line": next(lines[aid], None)})
         contact = next((t["who"] for t in turns if t["direction"] == "inbound"), None)
         if contact is None:
-            skipped += [{"table_name": "messages", "reason": "dialog has no client turn", "raw": t["message_id"],
+            skipped += [{"reason": "dialog has no client turn", "raw": t["message_id"],
                          "_file": path.name, "_line": t["_line"]} for t in turns]
             continue
         rows += [t | {"contact": contact, "_file": path.name} for t in turns]
@@ -92,7 +92,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     frame = pd.DataFrame(rows)
     again = frame["message_id"].duplicated()  # some dialogs are repeated under another sessionID
     first_dialog = frame.drop_duplicates("message_id").set_index("message_id")["conversation_id"]
-    skipped += [{"table_name": "messages", "reason": f"tweet already in dialog {first_dialog[r['message_id']]}",
+    skipped += [{"reason": f"tweet already in dialog {first_dialog[r['message_id']]}",
                  "raw": r["message_id"], "_file": r["_file"], "_line": r["_line"]}
                 for r in frame[again].to_dict("records")]
     frame = frame[~again]
@@ -113,4 +113,4 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     contacts = pd.DataFrame({"contact_id": customers, "name": customers})
     agents = pd.DataFrame({"agent_id": companies, "name": companies})
     return {"contacts": contacts, "agents": agents,
-            "conversations": conversations, "messages": messages, REJECTS: rejects(skipped)}
+            "conversations": conversations, "messages": with_skipped(messages, skipped)}

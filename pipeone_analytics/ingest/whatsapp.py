@@ -1,9 +1,9 @@
 """WhatsApp chat exports (Android and iOS, any locale's date order; .txt or WhatsApp's .zip).
 
 Each line that starts with a date header opens a message; the lines after it continue the
-message. A header whose rest has no `Name: ` is a system line: skipped, and listed in REJECTS
-with reason "system line". Participants named by --agent-name are the company (outbound, agents
-table); everyone else is a contact (inbound). One chat is split into conversations after an
+message. A header whose rest has no `Name: ` is a system line: skipped, and handed to the importer
+as a rejected row with reason "system line". Participants named by --agent-name are the company
+(outbound, agents table); everyone else is a contact (inbound). One chat is split into conversations after an
 inactivity gap (--gap-days, default 5), as for Twilio. Times are naive local wall-clock strings:
 the importer reads them in --timezone or the account timezone.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import pandas as pd
 from ..config import Settings
 from ..errors import ImportFailed
 from ..phones import check_phone
-from .adapters import REJECTS, attachments_json, gap_days, rejects, split_by_gap, stable_id
+from .adapters import attachments_json, gap_days, split_by_gap, stable_id, with_skipped
 
 # Direction and isolation marks WhatsApp puts around names, mentions and system text.
 MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e\ufeff"))
@@ -160,7 +161,7 @@ def _person_id(name: str, region: str) -> tuple[str, str | None]:
 
 
 def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, pd.DataFrame]:
-    """Read a WhatsApp chat export into contacts, agents, conversations, messages and REJECTS."""
+    """Read a WhatsApp chat export into contacts, agents, conversations, messages (plus the skipped lines)."""
     path = Path(path)
     chat, text = chat_text(path)
     entries, orphans = _entries(text)
@@ -172,9 +173,9 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
         bad = next(e for e in entries if _stamps([e], order) is None)
         raise ImportFailed(f"{path.name} line {bad.line}: '{'/'.join(bad.fields)}' is not a {order} date; "
                            "check --date-order")
-    skipped = [{"table_name": "messages", "reason": "system line", "raw": e.raw, "_file": path.name,
+    skipped = [{"reason": "system line", "raw": e.raw, "_file": path.name,
                 "_line": e.line} for e in entries if e.author is None]
-    skipped += [{"table_name": "messages", "reason": "line before the first message", "raw": raw,
+    skipped += [{"reason": "line before the first message", "raw": raw,
                  "_file": path.name, "_line": n} for n, raw in orphans]
     agent_names = {n.translate(MARKS).strip().casefold() for n in options.get("agent_name") or []}
     authors = {e.author for e in entries if e.author is not None}
@@ -182,16 +183,16 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
         raise ImportFailed(f"{path.name}: no participant is named {' or '.join(sorted(options['agent_name']))} "
                            "(--agent-name must match a name as written in the chat)")
 
-    rows, seen = [], {}
+    # message_id = chat, time and rank among the messages of that same time: stable when the chat is
+    # exported again, and sorting in file order among same-minute messages (time ties break by id).
+    rows, rank, chat_id = [], Counter(), stable_id("wa", chat)
     for e, when in zip(entries, stamps):
         if e.author is None:
             continue
         body = "\n".join(e.body_lines)
-        key = (e.author, when, body)
-        seen[key] = seen.get(key, 0) + 1
-        is_agent = e.author.casefold() in agent_names
-        rows.append({"message_id": stable_id("wa", chat, e.author, when.isoformat(), body, seen[key]),
-                     "author": e.author, "is_agent": is_agent, "when": when, "body": body,
+        rank[when] += 1
+        rows.append({"message_id": f"{chat_id}-{when:%Y%m%d%H%M%S}-{rank[when]:03d}", "author": e.author,
+                     "is_agent": e.author.casefold() in agent_names, "when": when, "body": body,
                      "attachments": attachments_json(_attachments(body)), "_file": path.name, "_line": e.line})
     frame = pd.DataFrame(rows, columns=["message_id", "author", "is_agent", "when", "body", "attachments",
                                         "_file", "_line"])
@@ -233,5 +234,5 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
                              for name, (cid, phone) in sorted(contacts_of.items())]).drop_duplicates("contact_id")
     agent_rows = frame[frame["is_agent"]].drop_duplicates("agent_id")
     agents = pd.DataFrame({"agent_id": agent_rows["agent_id"], "name": agent_rows["author"]})
-    return {"contacts": contacts, "agents": agents, "conversations": conversations, "messages": messages,
-            REJECTS: rejects(skipped)}
+    return {"contacts": contacts, "agents": agents, "conversations": conversations, 
+            "messages": with_skipped(messages, skipped)}

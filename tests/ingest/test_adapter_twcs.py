@@ -7,13 +7,15 @@ import pandas as pd
 
 from pipeone_analytics.config import Settings
 from pipeone_analytics.ingest import twcs
-from pipeone_analytics.ingest.adapters import REJECTS
 
 CSV = Path(__file__).parent / "adapter_fixtures" / "twcs.csv"
 
 
 def read() -> dict[str, pd.DataFrame]:
-    return twcs.read(CSV, {}, Settings())
+    """The adapter's tables, its skipped lines split from the messages into "skipped"."""
+    tables = twcs.read(CSV, {}, Settings())
+    m = tables.pop("messages")
+    return tables | {"messages": m[m["_bad"].isna()], "skipped": m[m["_bad"].notna()]}
 
 
 def test_reply_trees_become_conversations_rooted_at_the_first_tweet() -> None:
@@ -45,7 +47,7 @@ def test_created_at_format_read_in_utc() -> None:
 
 
 def test_rejects_point_at_their_lines() -> None:
-    r = read()[REJECTS].set_index("_line")["reason"]
+    r = read()["skipped"].set_index("_line")["_bad"]
     # Line 9: tweet 20 answers tweet 19, which is not in the file: no customer tweet in its tree.
     assert r.to_dict() == {10: "created_at is not a date with an offset",
                            9: "reply tree has no inbound (customer) tweet"}

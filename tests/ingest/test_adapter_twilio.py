@@ -9,13 +9,15 @@ import pytest
 from pipeone_analytics.config import Settings
 from pipeone_analytics.errors import ImportFailed
 from pipeone_analytics.ingest import twilio
-from pipeone_analytics.ingest.adapters import REJECTS
 
 LOG = Path(__file__).parent / "adapter_fixtures" / "twilio_log.csv"
 
 
 def read(path: Path = LOG, **options: object) -> dict[str, pd.DataFrame]:
-    return twilio.read(path, dict(options), Settings())
+    """The adapter's tables, its skipped lines split from the messages into "skipped"."""
+    tables = twilio.read(path, dict(options), Settings())
+    m = tables.pop("messages")
+    return tables | {"messages": m[m["_bad"].isna()], "skipped": m[m["_bad"].notna()]}
 
 
 def utc(text: str) -> pd.Timestamp:
@@ -53,9 +55,9 @@ def test_conversations_split_after_the_inactivity_gap() -> None:
 
 
 def test_bad_rows_are_rejected_with_their_line() -> None:
-    r = read()[REJECTS]
+    r = read()["skipped"]
     assert r["_line"].tolist() == [8, 9]
-    assert r["reason"].tolist() == ["Direction 'sideways' is neither inbound nor outbound-*",
+    assert r["_bad"].tolist() == ["Direction 'sideways' is neither inbound nor outbound-*",
                                     "SentDate 'ontem' is not a date"]
 
 
@@ -65,7 +67,7 @@ def test_company_numbers_decide_the_side() -> None:
     m = tables["messages"].set_index("message_id")
     assert "SM007" in m.index and m.loc["SM007", "direction"] == "inbound"
     assert m.loc[["SM001", "SM002", "SM005", "SM006"], "direction"].tolist() == ["inbound", "outbound"] * 2
-    assert tables[REJECTS]["_line"].tolist() == [9]
+    assert tables["skipped"]["_line"].tolist() == [9]
     with pytest.raises(ImportFailed, match="no usable message row"):
         read(company_number=["+5521900000000"])
 
@@ -78,7 +80,7 @@ def test_direction_that_contradicts_the_company_number_is_rejected(tmp_path: Pat
                    encoding="utf-8")
     tables = read(log, company_number=["+5511999990000"])
     assert tables["messages"]["message_id"].tolist() == ["SM10"]
-    assert tables[REJECTS]["reason"].tolist() == ["Direction 'inbound' disagrees with the company number"]
+    assert tables["skipped"]["_bad"].tolist() == ["Direction 'inbound' disagrees with the company number"]
 
 
 def test_naive_sent_dates_stay_local_strings(tmp_path: Path) -> None:

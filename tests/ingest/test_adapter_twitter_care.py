@@ -9,13 +9,15 @@ import pandas as pd
 from conftest import realdata
 from pipeone_analytics.config import Settings
 from pipeone_analytics.ingest import twitter_care
-from pipeone_analytics.ingest.adapters import REJECTS
 
 JSON = Path(__file__).parent / "adapter_fixtures" / "twitter_care.json"
 
 
 def read(path: Path = JSON) -> dict[str, pd.DataFrame]:
-    return twitter_care.read(path, {}, Settings())
+    """The adapter's tables, its skipped lines split from the messages into "skipped"."""
+    tables = twitter_care.read(path, {}, Settings())
+    m = tables.pop("messages")
+    return tables | {"messages": m[m["_bad"].isna()], "skipped": m[m["_bad"].notna()]}
 
 
 def test_snowflake_time_matches_the_dialog_header() -> None:
@@ -45,9 +47,9 @@ def test_fixture_dialogs() -> None:
 
 def test_a_repeated_dialog_is_rejected_with_the_lines_of_its_tweets() -> None:
     tables = read()
-    r = tables[REJECTS]
+    r = tables["skipped"]
     # Dialog S1again (the third) repeats S1's two tweets: its agentURL id is on line 66, its turn on line 75.
-    assert sorted(r["_line"]) == [66, 75] and set(r["reason"]) == {"tweet already in dialog S1"}
+    assert sorted(r["_line"]) == [66, 75] and set(r["_bad"]) == {"tweet already in dialog S1"}
     assert "S1again" not in set(tables["conversations"]["conversation_id"])
 
 
@@ -58,6 +60,6 @@ def test_real_dev_and_test_files() -> None:
         m = tables["messages"]
         # turns (client + client1 + agent keys) plus one agentURL answer per dialog, minus repeated tweets
         assert len(m) == turns + dialogs - repeated
-        assert len(tables[REJECTS]) == repeated and m["message_id"].is_unique
+        assert len(tables["skipped"]) == repeated and m["message_id"].is_unique
         assert m["_line"].notna().all() and m["sent_at"].notna().all()
         assert (m.groupby("conversation_id")["direction"].last() == "outbound").mean() > 0.9

@@ -12,7 +12,6 @@ from conftest import realdata
 from pipeone_analytics.config import Settings
 from pipeone_analytics.errors import ImportFailed
 from pipeone_analytics.ingest import whatsapp
-from pipeone_analytics.ingest.adapters import REJECTS
 
 FIXTURES = Path(__file__).parent / "adapter_fixtures"
 CHAT_MINER = ("test_[mmddyy]_24hrs.txt", "test_ddmmyy_24hrs.txt", "test_mmddyy_24hrs.txt",
@@ -20,7 +19,10 @@ CHAT_MINER = ("test_[mmddyy]_24hrs.txt", "test_ddmmyy_24hrs.txt", "test_mmddyy_2
 
 
 def read(path: Path, **options: object) -> dict[str, pd.DataFrame]:
-    return whatsapp.read(path, dict(options), Settings())
+    """The adapter's tables, its skipped lines split from the messages into "skipped"."""
+    tables = whatsapp.read(path, dict(options), Settings())
+    m = tables.pop("messages")
+    return tables | {"messages": m[m["_bad"].isna()], "skipped": m[m["_bad"].notna()]}
 
 
 def authored(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -42,8 +44,8 @@ def test_chat_miner_fixtures_match_their_target(name: str) -> None:
                     for t, a, b in zip(got["sent_at"], got["author"], got["body"]))
     assert parsed == sorted((x["timestamp"], x["author"], x["message"]) for x in target)
     # Skipped: line 2 "John Doe:." (no "Name: " separator), line 6 "created group", line 7 "You were added".
-    assert tables[REJECTS]["_line"].tolist() == [2, 6, 7]
-    assert set(tables[REJECTS]["reason"]) == {"system line"}
+    assert tables["skipped"]["_line"].tolist() == [2, 6, 7]
+    assert set(tables["skipped"]["_bad"]) == {"system line"}
 
 
 def test_egregora_ptbr_android_export() -> None:
@@ -51,7 +53,7 @@ def test_egregora_ptbr_android_export() -> None:
     m = tables["messages"]
     # 25 lines: 7 system lines (1-5, 16, 25), 6 continuation lines (19-24) of the auto-reply, 12 messages.
     assert len(m) == 12
-    assert tables[REJECTS]["_line"].tolist() == [1, 2, 3, 4, 5, 16, 25]
+    assert tables["skipped"]["_line"].tolist() == [1, 2, 3, 4, 5, 16, 25]
     assert (m["direction"] == "outbound").sum() == 1 and (m["direction"] == "inbound").sum() == 11
     reply = m[m["direction"] == "outbound"].iloc[0]
     assert reply["_line"] == 18 and reply["sender_type"] == "agent"
@@ -83,7 +85,7 @@ def test_android_ptbr_24h() -> None:
     assert m["sent_at"].tolist() == ["2024-03-02 09:00:00", "2024-03-02 09:01:00", "2024-03-02 09:02:00",
                                      "2024-03-02 09:04:00", "2024-03-13 18:30:00"]
     assert (m["channel"] == "whatsapp").all()
-    assert tables[REJECTS]["_line"].tolist() == [1, 8]
+    assert tables["skipped"]["_line"].tolist() == [1, 8]
     # 09:04 on 2 March -> 18:30 on 13 March is 11 days > the 5-day gap: two conversations.
     assert m["conversation_id"].iloc[:4].nunique() == 1 and m["conversation_id"].iloc[4] != m["conversation_id"].iloc[0]
     assert read(FIXTURES / "android_ptbr_24h.txt", agent_name=["Loja Exemplo"], gap_days=12)[
@@ -100,7 +102,7 @@ def test_android_en_12h_with_comma_and_two_digit_year() -> None:
                                      "2024-01-16 00:01:00"]
     assert m["direction"].tolist() == ["inbound", "outbound", "outbound", "inbound"]
     assert json.loads(m["attachments"].iloc[2]) == [{"name": None, "omitted": True}]
-    assert tables[REJECTS]["_line"].tolist() == [1, 6]
+    assert tables["skipped"]["_line"].tolist() == [1, 6]
 
 
 def test_ios_brackets_seconds_and_narrow_no_break_space() -> None:
@@ -113,7 +115,7 @@ def test_ios_brackets_seconds_and_narrow_no_break_space() -> None:
     assert json.loads(m["attachments"].iloc[1]) == [{"name": "00000003-PHOTO-2024-06-20-09-16-00.jpg"}]
     assert json.loads(m["attachments"].iloc[2]) == [{"name": None, "omitted": True}]
     # iOS writes the encryption notice as "Chat name: \u200e...": a system line, not a message.
-    assert tables[REJECTS]["_line"].tolist() == [1]
+    assert tables["skipped"]["_line"].tolist() == [1]
 
 
 def test_date_order_decided_by_a_field_over_12_anywhere_in_the_file() -> None:

@@ -1,0 +1,152 @@
+"""Adapters through the normal import: counts, directions, UTC bounds, rejects, idempotency, ratings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import realdata
+from pipeone_analytics.core.ratings import ratings
+from pipeone_analytics.ingest import import_path
+from pipeone_analytics.store import Store
+
+FIXTURES = Path(__file__).parent / "adapter_fixtures"
+TABLES = {"contacts": "contact_id", "agents": "agent_id", "conversations": "conversation_id",
+          "messages": "message_id"}
+
+
+def snapshot(store: Store) -> dict[str, pd.DataFrame]:
+    return {t: store.df(f"SELECT * FROM {t} ORDER BY {key}") for t, key in TABLES.items()}
+
+
+def import_twice(store: Store, path: Path, timezone: str | None = None, **options: object) -> int:
+    """Import a file twice (format detected from content); check the second changes nothing; the first run id."""
+    first = import_path(store, path, None, timezone, dict(options))
+    before = snapshot(store)
+    second = import_path(store, path, None, timezone, dict(options))
+    assert second.total("inserted") == 0 and second.total("updated") == 0
+    assert second.total("rejected") == first.total("rejected")
+    after = snapshot(store)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(before[table], after[table])
+    return first.run_id
+
+
+def summary(store: Store) -> dict[str, object]:
+    row = store.df("SELECT count(*) AS n, count(*) FILTER (WHERE direction = 'inbound') AS inbound, "
+                   "count(*) FILTER (WHERE direction = 'outbound') AS outbound, "
+                   "min(sent_at) AS first, max(sent_at) AS last FROM messages").iloc[0]
+    return {"n": row["n"], "inbound": row["inbound"], "outbound": row["outbound"],
+            "first": row["first"].tz_convert("UTC"), "last": row["last"].tz_convert("UTC")}
+
+
+def rejected_lines(store: Store, run_id: int) -> list[tuple[str, str, int]]:
+    rows = store.df("SELECT table_name, file, line FROM import_rejects WHERE run_id = ? ORDER BY line", [run_id])
+    return list(rows.itertuples(index=False, name=None))
+
+
+def stars(store: Store) -> dict[str, tuple[int, int, int, int]]:
+    """contact name -> (stars, sent, received, interactions)."""
+    r = ratings(store, as_of="2030-01-01")
+    return {n: (s, a, b, i) for n, s, a, b, i in r[["name", "stars", "sent", "received", "interactions"]]
+            .itertuples(index=False, name=None)}
+
+
+def utc(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz="UTC")
+
+
+def test_whatsapp_android_fixture(store: Store) -> None:
+    run = import_twice(store, FIXTURES / "android_ptbr_24h.txt", agent_name=["Loja Exemplo"])
+    # Account timezone America/Sao_Paulo is UTC-3 in March 2024: 09:00 -> 12:00Z, 18:30 -> 21:30Z.
+    assert summary(store) == {"n": 5, "inbound": 3, "outbound": 2,
+                              "first": utc("2024-03-02 12:00"), "last": utc("2024-03-13 21:30")}
+    assert rejected_lines(store, run) == [("messages", "android_ptbr_24h.txt", 1),
+                                          ("messages", "android_ptbr_24h.txt", 8)]
+    assert store.df("SELECT count(*) AS n FROM conversations")["n"].iloc[0] == 2
+    # Conversation 1: in 09:00, in 09:01, out 09:02 -> one agent reply of 120 s; conversation 2: one
+    # inbound message, no response. 1 interaction, within 30 min -> 5 stars; 2 sent, 3 received.
+    assert stars(store) == {"Maria Souza": (5, 2, 3, 1)}
+
+
+def test_whatsapp_ios_fixture_in_the_given_timezone(store: Store) -> None:
+    run = import_twice(store, FIXTURES / "ios_12h.txt", timezone="Europe/Lisbon", agent_name=["Acme Support"])
+    # Lisbon is UTC+1 in June: 09:15:30 -> 08:15:30Z; 21 June 12:00 -> 11:00Z.
+    assert summary(store) == {"n": 5, "inbound": 3, "outbound": 2,
+                              "first": utc("2024-06-20 08:15:30"), "last": utc("2024-06-21 11:00")}
+    assert [line for *_, line in rejected_lines(store, run)] == [1]
+    # Ana 09:15:30 -> Acme 13:45:10 (4 h 29 min 40 s) -> Ana next day: 2 interactions, none within 2 h.
+    # Same calendar day: only the first (20 June), so level 3.
+    assert stars(store) == {"Ana Lima": (3, 2, 3, 2)}
+
+
+def test_whatsapp_real_ptbr_export(store: Store) -> None:
+    run = import_twice(store, realdata("whatsapp_ptbr_android.txt"), agent_name=["Eurico Max"])
+    assert summary(store) == {"n": 12, "inbound": 11, "outbound": 1,
+                              "first": utc("2025-10-28 17:09"), "last": utc("2025-10-28 17:15")}
+    assert [line for *_, line in rejected_lines(store, run)] == [1, 2, 3, 4, 5, 16, 25]
+    # Franklin's line 17 and the auto-reply on line 18 share 14:15; ids keep file order, so the reply
+    # answers the turn opened at 14:09: one agent reply of 360 s, and no contact reply after it.
+    assert stars(store) == {"Franklin": (5, 1, 11, 1)}
+
+
+def test_twilio_fixture(store: Store) -> None:
+    run = import_twice(store, FIXTURES / "twilio_log.csv")
+    assert summary(store) == {"n": 6, "inbound": 3, "outbound": 3,
+                              "first": utc("2024-03-01 12:00"), "last": utc("2024-03-07 12:00:05")}
+    assert rejected_lines(store, run) == [("messages", "twilio_log.csv", 8), ("messages", "twilio_log.csv", 9)]
+    channels = store.df("SELECT channel, count(*) AS n FROM messages GROUP BY channel ORDER BY channel")
+    assert channels.values.tolist() == [["sms", 4], ["whatsapp", 2]]
+    # +5511988887777: SM001 -> SM002 in 600 s; SM003 is answered only by an automation (not counted).
+    # +5511977776666: 15:00 -> 15:30, exactly 1800 s, within 30 min (inclusive). Both valid phones.
+    r = ratings(store, as_of="2030-01-01").set_index("contact_id")
+    assert r.loc["+5511988887777", ["stars", "sent", "received", "interactions"]].tolist() == [5, 2, 2, 1]
+    assert r.loc["+5511977776666", ["stars", "sent", "received", "interactions"]].tolist() == [5, 1, 1, 1]
+    assert r["phone_valid"].tolist() == [True, True]
+
+
+def test_twcs_fixture(store: Store) -> None:
+    run = import_twice(store, FIXTURES / "twcs.csv")
+    assert summary(store) == {"n": 7, "inbound": 4, "outbound": 3,
+                              "first": utc("2017-10-31 22:10:47"), "last": utc("2017-11-01 09:00")}
+    assert [line for *_, line in rejected_lines(store, run)] == [9, 10]
+    # 115712: replies after 194 s and 359 s. 200: agent reply 08:00 -> 08:30 and contact reply
+    # 08:30 -> 09:00, both exactly 1800 s. Every interaction within 30 min: 5 stars.
+    assert stars(store) == {"115712": (5, 1, 2, 2), "200": (5, 2, 2, 2)}
+    assert store.df("SELECT agent_id FROM agents ORDER BY 1")["agent_id"].tolist() == ["AppleSupport", "sprintcare"]
+
+
+def test_twitter_care_fixture(store: Store) -> None:
+    run = import_twice(store, FIXTURES / "twitter_care.json")
+    assert summary(store) == {"n": 6, "inbound": 3, "outbound": 3,
+                              "first": utc("2020-04-01 17:00"), "last": utc("2020-04-02 09:30:00.250")}
+    assert [line for *_, line in rejected_lines(store, run)] == [66, 75]
+    # alice: 17:00 -> 18:00, 3600 s. bob: 08:00 -> 08:20 (1200 s) and carol 09:00 -> answer 09:30:00.25
+    # (1800.25 s, credited to bob, the conversation's contact): half within 30 min, all within 2 h.
+    # carol: her 09:00 reply to the 08:20 agent turn, 2400 s. All three: 4 stars.
+    assert stars(store) == {"alice": (4, 1, 1, 1), "bob": (4, 2, 1, 2), "carol": (4, 0, 1, 1)}
+
+
+@pytest.mark.parametrize("name, messages, repeated", [
+    # turns (client + client1 + agent keys, counted in the raw JSON) + one agentURL answer per dialog,
+    # minus tweets of repeated dialogs: dev 606 + 19 + 61 + 525 - 6, test 571 + 15 + 53 + 500 - 1.
+    ("twitter_customer_care_dev.json", 1205, 6), ("twitter_customer_care_test.json", 1138, 1)])
+def test_twitter_care_real_files(store: Store, name: str, messages: int, repeated: int) -> None:
+    run = import_twice(store, realdata(name))
+    assert summary(store)["n"] == messages
+    assert len(rejected_lines(store, run)) == repeated
+    r = ratings(store, as_of="2030-01-01")
+    assert len(r) == store.df("SELECT count(*) AS n FROM contacts")["n"].iloc[0]
+    assert r["stars"].between(2, 5).all()  # every contact wrote at least once
+
+
+def test_chat_miner_fixtures_import(store: Store) -> None:
+    folder = realdata("whatsapp_chat_miner")
+    for name in ("test_ddmmyy_24hrs.txt", "test_mmddyyyy_12hrs.txt"):
+        import_twice(store, folder / name, agent_name=["John Doe"])
+    # Both files hold the same 6 messages at the same local times, but ids depend on the chat (file)
+    # name, so they are two chats: 12 messages, 4 outbound (John Doe's two per file).
+    s = summary(store)
+    assert (s["n"], s["outbound"]) == (12, 4)
+    assert s["first"] == utc("2019-01-01 13:25")  # 11:25 in Sao Paulo, UTC-2 (summer time) in January 2019
