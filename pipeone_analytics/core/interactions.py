@@ -10,6 +10,7 @@ as of T is exactly the full ledger's rows with to_at <= T.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Mapping
 
 import pandas as pd
@@ -17,7 +18,9 @@ import pandas as pd
 from ..config import Settings
 from ..errors import ValidationError
 from ..store import Store, as_store
+from .calendar import add_business_seconds
 from .filters import Filters, in_list, in_period, to_timestamp, used_params
+from .status import cycles_sql
 
 LEDGER_COLUMNS = ("conversation_id", "contact_id", "direction", "from_message_id", "from_at",
                   "to_message_id", "to_at", "channel", "agent_id", "seconds")
@@ -86,19 +89,28 @@ def ledger(source: Store | Mapping[str, pd.DataFrame], filters: Filters | None =
 
     The period, channel, agent and team filters apply to the response (to_at, its channel, the
     credited agent); the turns themselves are always built from whole conversations.
-    Columns: conversation_id, contact_id, direction, from_message_id, from_at, to_message_id, to_at,
-    channel, agent_id, seconds.
+    Columns: conversation_id, contact_id, cycle (status cycle of the response message, core.status),
+    direction, from_message_id, from_at, to_message_id, to_at, channel, agent_id, seconds,
+    business_seconds (working time between from_at and to_at, core.calendar).
     """
     store = as_store(source)
     filters = filters or Filters()
+    table = f"_ledger_{uuid.uuid4().hex}"
     sql = f"""
-        SELECT {', '.join(LEDGER_COLUMNS)}
+        CREATE TEMP TABLE {table} AS
+        SELECT l.conversation_id, l.contact_id, c.cycle, {', '.join('l.' + c for c in LEDGER_COLUMNS[2:])}
         FROM ({ledger_sql()}) l
-        WHERE {in_period('to_at')} AND {in_list('channel', 'channels')} AND {in_list('agent_id', 'agents')}
-          AND (len($teams::VARCHAR[]) = 0 OR agent_id IN (
-                SELECT agent_id FROM agents WHERE list_contains($teams::VARCHAR[], team)))
-        ORDER BY conversation_id, to_at, to_message_id"""
-    return store.df(sql, used_params(sql, filters.params(store.settings)))
+        ASOF LEFT JOIN ({cycles_sql()}) c ON c.conversation_id = l.conversation_id AND l.to_at >= c.started_at
+        WHERE {in_period('l.to_at')} AND {in_list('l.channel', 'channels')} AND {in_list('l.agent_id', 'agents')}
+          AND (len($teams::VARCHAR[]) = 0 OR l.agent_id IN (
+                SELECT agent_id FROM agents WHERE list_contains($teams::VARCHAR[], team)))"""
+    with store.read() as con:
+        con.execute(sql, used_params(sql, filters.params(store.settings)))
+        try:
+            add_business_seconds(con, table, "from_at", "to_at", "business_seconds", store.settings)
+            return con.execute(f"SELECT * FROM {table} ORDER BY conversation_id, to_at, to_message_id").df()
+        finally:
+            con.execute(f"DROP TABLE {table}")
 
 
 def export_ledger(store: Store, as_of: str | None = None, **_: object) -> pd.DataFrame:

@@ -28,7 +28,7 @@ def _scenario() -> tuple[Scenario, dict[str, str]]:
 def test_turns_responses_and_both_message_ids():
     scn, ids = _scenario()
     got = ledger(scn.store(), Filters(as_of="2026-12-01"))
-    assert list(got.columns) == list(LEDGER_COLUMNS)
+    assert list(got.columns) == ["conversation_id", "contact_id", "cycle", *LEDGER_COLUMNS[2:], "business_seconds"]
     rows = got[["direction", "from_message_id", "to_message_id", "seconds", "channel", "agent_id"]]
     # turns: [in1 in2] [out1 out2] [in3] [out3]; automation and note are ignored
     # agent reply in1 10:00 -> out1 10:20 = 1200 s, credited to its sender bob, channel sms
@@ -95,3 +95,47 @@ def test_conversations_are_separate():
     scn.inbound("v2", "2026-11-02 10:30")
     got = ledger(scn.store(), Filters(as_of="2026-12-01"))
     assert got[["conversation_id", "direction", "seconds"]].values.tolist() == [["v2", "contact_reply", 1500.0]]
+
+
+def test_cycle_is_the_status_cycle_of_the_response():
+    scn = Scenario()
+    scn.conversation("v", "c")
+    scn.inbound("v", "2026-11-03 10:00")
+    scn.outbound("v", "2026-11-03 10:05")
+    scn.resolve("v", "2026-11-03 10:10")
+    scn.inbound("v", "2026-11-04 09:00")   # reopens: cycle 2 starts with this message
+    scn.outbound("v", "2026-11-04 09:10")
+    got = ledger(scn.store(), Filters(as_of="2026-12-01"))
+    # agent reply (cycle 1), contact reply that reopens (cycle 2, by its response message), agent reply (cycle 2)
+    assert got[["direction", "cycle"]].values.tolist() == [
+        ["agent_reply", 1], ["contact_reply", 2], ["agent_reply", 2]]
+
+
+def test_business_seconds_count_working_time_only():
+    scn = Scenario()
+    scn.conversation("v", "c")
+    scn.inbound("v", "2026-11-03 17:30")   # Tuesday
+    scn.outbound("v", "2026-11-04 09:30")  # Wednesday
+    scn.inbound("v", "2026-11-07 10:00")   # Saturday
+    scn.outbound("v", "2026-11-07 11:00")
+    got = ledger(scn.store(), Filters(as_of="2026-12-01"))
+    # default hours Mon-Fri 09:00-18:00: Tue 17:30-18:00 + Wed 09:00-09:30 = 3600 s of 16 h = 57600 s;
+    # the contact reply Wed 09:30 -> Sat 10:00 = 3 days 30 min = 261000 s: Wed 8.5 h + Thu 9 h + Fri 9 h = 26.5 h = 95400 s;
+    # Saturday 10:00 -> 11:00: 0 s
+    assert got[["seconds", "business_seconds"]].values.tolist() == [
+        [57600.0, 3600.0], [261000.0, 95400.0], [3600.0, 0.0]]
+
+
+
+def test_export_interactions_cli(tmp_path):
+    from pipeone_analytics import cli
+    from tests.core.test_ratings import _file_store
+
+    scn, ids = _scenario()
+    out = tmp_path / "ledger.csv"
+    assert cli.main(["export", "interactions", "--db", str(_file_store(scn, tmp_path)), "--out", str(out),
+                     "--as-of", "2026-11-02"]) == 0
+    frame = pd.read_csv(out)
+    # the date means its local end of day: all three responses of Nov 2
+    assert frame["to_message_id"].tolist() == [ids["out1"], ids["in3"], ids["out3"]]
+    assert frame["cycle"].tolist() == [1, 1, 1]
