@@ -1,0 +1,113 @@
+"""Property: the SQL status fold equals a plain-Python fold of DESIGN 4.2, for every conversation and as-of time."""
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from pipeone_analytics.core import status
+from pipeone_analytics.core.filters import Filters
+from scenario import Scenario
+
+STATUSES = ("new", "in_progress", "on_hold", "resolved")
+BASE = pd.Timestamp("2026-11-02 09:00", tz="America/Sao_Paulo")
+
+step = st.one_of(
+    st.tuples(st.sampled_from(["inbound", "outbound", "automation", "note"]), st.none()),
+    st.tuples(st.just("status_changed"), st.sampled_from(STATUSES + ("bogus",))),
+    st.tuples(st.sampled_from(["resolved", "reopened"]), st.none()),
+    st.tuples(st.just("assigned"), st.sampled_from(["a1", "a2"])),
+)
+conversation = st.tuples(
+    st.lists(st.tuples(st.integers(0, 20), step), max_size=7),   # (minute, what)
+    st.sampled_from((None,) + STATUSES),                            # status snapshot
+    st.one_of(st.none(), st.integers(0, 20)),                       # created_at minute
+)
+
+
+def build(convs: list) -> Scenario:
+    s = Scenario()
+    s.contact("k1")
+    for i, (steps, snapshot, created) in enumerate(convs):
+        cid = f"c{i}"
+        s.conversation(cid, "k1", status=snapshot,
+                       created_at=None if created is None else str((BASE + pd.Timedelta(minutes=created)).tz_localize(None)))
+        for minute, (what, value) in steps:
+            when = str((BASE + pd.Timedelta(minutes=minute)).tz_localize(None))
+            if what in ("inbound", "outbound", "automation", "note"):
+                getattr(s, what)(cid, when)
+            else:
+                s.event(cid, when, what, value)
+    return s
+
+
+def reference(s: Scenario, cid: str, as_of: pd.Timestamp) -> dict | None:
+    """The fold written plainly: walk the conversation's inputs in (time, messages/events/snapshot, id) order."""
+    msgs = [m for m in s.rows.get("messages", []) if m["conversation_id"] == cid]
+    evs = [e for e in s.rows.get("events", []) if e["conversation_id"] == cid]
+    conv = next(c for c in s.rows["conversations"] if c["conversation_id"] == cid)
+    times = [m["sent_at"] for m in msgs] + [e["at"] for e in evs] + ([conv["created_at"]] if conv["created_at"] else [])
+    if not times or min(times) > as_of:
+        return None
+    inputs = []
+    for m in msgs:
+        if m["sender_type"] == "contact":
+            inputs.append((m["sent_at"], 0, m["message_id"], "inbound", None))
+        elif m["sender_type"] == "agent":
+            inputs.append((m["sent_at"], 0, m["message_id"], "agent", None))
+    status_events = [e for e in evs if e["kind"] in ("resolved", "reopened")
+                     or (e["kind"] == "status_changed" and e["value"] in STATUSES)]
+    for e in status_events:
+        kind = "reopen" if e["kind"] == "reopened" else "set"
+        inputs.append((e["at"], 1, e["event_id"], kind, "resolved" if e["kind"] == "resolved" else e["value"]))
+    if conv["status"] in STATUSES and not status_events:
+        inputs.append((max(times), 2, "snapshot", "set", conv["status"]))
+    current, since, cycle = "new", min(times), 1
+    cycles = [[min(times), None]]
+    for at, _, _, kind, value in sorted(i for i in inputs if i[0] <= as_of):
+        new = current
+        if kind == "agent" and current == "new":
+            new = "in_progress"
+        elif kind in ("inbound", "reopen") and current == "resolved":
+            new = "new"
+        elif kind == "set":
+            new = value
+        if new != current:
+            if current == "resolved":
+                cycle += 1
+                cycles.append([at, None])
+            if new == "resolved":
+                cycles[-1][1] = at
+            current, since = new, at
+    talk = sorted((m["sent_at"], m["message_id"], m["direction"]) for m in msgs
+                  if m["sender_type"] in ("contact", "agent") and m["sent_at"] <= as_of)
+    return {"status": current, "status_since": since, "cycle": cycle,
+            "unanswered": bool(talk) and talk[-1][2] == "inbound", "cycles": cycles}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(conversation, min_size=1, max_size=2))
+def test_sql_fold_equals_python_fold(convs: list) -> None:
+    s = build(convs)
+    store = s.store()
+    minutes = sorted({m for steps, _, created in convs for m, _ in steps} | {c for _, _, c in convs if c is not None})
+    as_ofs = [BASE + pd.Timedelta(minutes=m) for m in minutes]
+    as_ofs.append(BASE - pd.Timedelta(minutes=1))   # before anything happened
+    for as_of in as_ofs:
+        got = status.status_as_of(store, Filters(as_of=as_of)).set_index("conversation_id")
+        for i in range(len(convs)):
+            cid = f"c{i}"
+            want = reference(s, cid, as_of)
+            if want is None:
+                assert cid not in got.index, (cid, as_of)
+                continue
+            row = got.loc[cid]
+            assert (row["status"], row["status_since"], row["cycle"], bool(row["unanswered"])) == (
+                want["status"], want["status_since"], want["cycle"], want["unanswered"]), (cid, as_of, want)
+    last = max(as_ofs)
+    cyc = status.cycles(store, Filters(as_of=last))
+    for i in range(len(convs)):
+        want = reference(s, f"c{i}", last)
+        mine = cyc[cyc["conversation_id"] == f"c{i}"]
+        expected = [] if want is None else want["cycles"]
+        assert [[r.started_at, None if pd.isna(r.resolved_at) else r.resolved_at]
+                for r in mine.itertuples()] == expected
