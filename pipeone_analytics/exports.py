@@ -6,7 +6,7 @@ from typing import Callable
 
 import pandas as pd
 
-from .core import interactions, ratings, status, tickets
+from .core import interactions, ratings, response_times, status, tickets
 from .errors import PipeOneError
 from .store import Store
 
@@ -27,6 +27,7 @@ EXPORTS: dict[str, Callable[..., pd.DataFrame]] = {
     "tickets": tickets.export_tickets,
     "interactions": interactions.export_ledger,
     "ratings": ratings.export_ratings,
+    "response-times": response_times.export_response_times,
 }
 
 

@@ -1,0 +1,465 @@
+"""Response times per conversation cycle (DESIGN 4.5), in calendar and business seconds, with the ledger behind them.
+
+Every metric row has a clock start (`from_at`) and, once measured, a clock stop (`to_at`):
+- first_response_time: from the first inbound contact message of the cycle (the cycle start when the cycle
+  has no inbound message) to the first agent message at or after it in the same cycle;
+- reply_time: each agent reply of the interaction ledger, from the first message of the contact turn;
+- contact_reply_time: each contact reply of the ledger, from the first message of the agent turn;
+- resolution_time: from the cycle start to its entering `resolved` (the resolved event);
+- time_in_status: from entering a status to leaving it (core.status.status_intervals).
+A row whose clock has not stopped by the cut-off is `open`: its seconds are NULL, never zero. For replies that
+is the last turn of a conversation left unanswered while its cycle is unresolved (a turn closed by resolving
+the cycle has no reply and no open row); for a first response, a cycle without an agent message, resolved or not.
+
+The period selects rows by their clock start (from_at in [start, end)), and everything is evaluated as of
+the cut-off min(as_of, end): a cycle still open at the end of the period has no resolution time and is open.
+Credit: a reply or first response goes to the agent who sent it (agent_id); `assignee_at_response` is the
+conversation's assignee when the clock stopped (at the cut-off when open), so a first response after a
+transfer is also reported for the new assignee (summarize(by=["assignee"])). A resolution goes to its
+resolver; time in a status to the assignee when it was entered. `team` is the team of agent_id, `category`
+the category of the cycle's ticket (the first ticket resolved within the cycle).
+"""
+from __future__ import annotations
+
+import contextlib
+import uuid
+from typing import Iterator, Mapping, Sequence
+
+import duckdb
+import pandas as pd
+
+from ..config import Settings
+from ..errors import ValidationError
+from ..store import Store, as_store
+from .calendar import add_business_seconds
+from .filters import Filters, in_list, in_period, used_params
+from .interactions import ledger_sql
+from .status import cycles_sql, status_intervals
+
+Source = Store | Mapping[str, pd.DataFrame]
+
+METRICS = ("first_response_time", "reply_time", "contact_reply_time", "resolution_time", "time_in_status")
+COLUMNS = ("metric", "conversation_id", "contact_id", "cycle", "from_message_id", "from_at", "to_message_id",
+           "to_at", "event_id", "channel", "agent_id", "assignee_at_response", "team", "category", "open",
+           "seconds", "business_seconds")
+STATUS_COLUMNS = ("metric", "conversation_id", "contact_id", "cycle", "status", "from_at", "to_at", "channel",
+                  "agent_id", "team", "category", "open", "seconds", "business_seconds")
+# summarize(by=...) keys: a name -> (output column, SQL expression over a metric row; times in the account tz).
+BY = {
+    "agent": ("agent_id", "agent_id"),
+    "assignee": ("assignee_at_response", "assignee_at_response"),
+    "channel": ("channel", "channel"),
+    "category": ("category", "category"),
+    "team": ("team", "team"),
+    "status": ("status", "status"),
+    "day": ("day", "date_trunc('day', from_at)::DATE"),
+    "week": ("week", "date_trunc('week', from_at)::DATE"),
+    "month": ("month", "date_trunc('month', from_at)::DATE"),
+    "weekday": ("weekday", "isodow(from_at)"),
+    "hour": ("hour", "hour(from_at)"),
+}
+QUANTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9, "p95": 0.95}
+
+
+def sla_thresholds(metric: str, settings: Settings) -> tuple[int, ...]:
+    """The SLA thresholds (seconds, inclusive) of a metric; none for contact replies and time in status."""
+    return {"first_response_time": settings.sla_first_response_seconds, "reply_time": settings.sla_reply_seconds,
+            "resolution_time": settings.sla_resolution_seconds}.get(metric, ())
+
+
+def _check_metric(metric: str) -> str:
+    if metric not in METRICS:
+        raise ValidationError(f"unknown metric '{metric}'; choose one of {', '.join(METRICS)}")
+    return metric
+
+
+def _params(store: Store, filters: Filters | None) -> dict:
+    """The filters' parameters with as_of cut at the end of the period (its last microsecond)."""
+    params = (filters or Filters()).params(store.settings)
+    if params["end"] is not None:
+        params["as_of"] = min(params["as_of"], params["end"] - pd.Timedelta(microseconds=1))
+    return params
+
+
+@contextlib.contextmanager
+def _scratch(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
+    """A unique prefix for temp tables, all dropped on exit."""
+    prefix = f"_rt_{uuid.uuid4().hex[:12]}"
+    try:
+        yield prefix
+    finally:
+        names = con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)",
+                            [prefix]).fetchall()
+        for (name,) in names:
+            con.execute(f"DROP TABLE {name}")
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> None:
+    con.execute(sql, used_params(sql, params))
+
+
+# Messages that count (DESIGN 4.1: notes and automation ignored), up to the cut-off.
+_MESSAGES = """
+    SELECT m.conversation_id, m.message_id, m.sent_at, m.channel, m.direction, m.agent_id
+    FROM messages m
+    WHERE m.sent_at <= $as_of::TIMESTAMPTZ
+      AND ((m.direction = 'inbound' AND m.sender_type = 'contact')
+           OR (m.direction = 'outbound' AND m.sender_type = 'agent'))"""
+
+# The assignee over time: `assigned` events, else conversations.assignee_id when a conversation has none.
+_ASSIGNEES = """
+    SELECT conversation_id, "at" AS since, nullif(value, '') AS assignee
+    FROM events WHERE kind = 'assigned' AND "at" <= $as_of::TIMESTAMPTZ
+    UNION ALL
+    SELECT c.conversation_id, '-infinity'::TIMESTAMPTZ, c.assignee_id FROM conversations c
+    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.conversation_id AND e.kind = 'assigned')"""
+
+
+def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
+    """{p}_cycles: cycles as of the cut-off with the category and id of the cycle's first ticket."""
+    _run(con, f"""
+        CREATE TEMP TABLE {p}_cycles AS
+        WITH cycles AS ({cycles_sql()})
+        SELECT c.conversation_id, c.cycle, c.started_at, c.resolved_at, c.resolved_by, c.next_started_at,
+               arg_min(t.category, (t.resolved_at, t.ticket_id)) AS category
+        FROM cycles c
+        LEFT JOIN tickets t ON t.conversation_id = c.conversation_id AND t.resolved_at <= $as_of::TIMESTAMPTZ
+             AND t.resolved_at >= c.started_at AND (c.next_started_at IS NULL OR t.resolved_at < c.next_started_at)
+        GROUP BY ALL""", params)
+
+
+def _ledger_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
+    """{p}_ledger: the interaction ledger as of the cut-off, each response in the cycle of its reply."""
+    _run(con, f"""
+        CREATE TEMP TABLE {p}_ledger AS
+        SELECT l.*, c.cycle FROM ({ledger_sql()}) l
+        ASOF LEFT JOIN {p}_cycles c ON c.conversation_id = l.conversation_id AND l.to_at >= c.started_at""",
+         params)
+
+
+def _replies_sql(p: str, direction: str, metric: str) -> str:
+    """Responses of one direction from the ledger, plus open rows: a conversation's last turn that waits for
+    such a response while its cycle is unresolved (a turn closed by resolving the cycle is not open)."""
+    agent_waits = direction == "agent_reply"
+    return f"""
+        SELECT '{metric}' AS metric, conversation_id, contact_id, cycle, from_message_id, from_at, to_message_id,
+               to_at, NULL::VARCHAR AS event_id, channel, agent_id, FALSE AS open, seconds
+        FROM {p}_ledger WHERE direction = '{direction}'
+        UNION ALL
+        SELECT '{metric}', o.conversation_id, o.contact_id, c.cycle, o.from_message_id, o.from_at, NULL, NULL, NULL,
+               o.channel, {"NULL" if agent_waits else "o.agent_id"}, TRUE, NULL
+        FROM (
+            SELECT f.conversation_id, conv.contact_id,
+                   coalesce(l.last_to_id, f.first_id) AS from_message_id,
+                   coalesce(l.last_to_at, f.first_at) AS from_at,
+                   coalesce(l.last_channel, f.first_channel) AS channel,
+                   coalesce(l.last_agent, f.first_agent) AS agent_id,
+                   coalesce(l.last_direction = 'agent_reply', f.first_direction = 'outbound') AS agent_turn
+            FROM (
+                SELECT conversation_id,
+                       arg_min(message_id, (sent_at, message_id)) AS first_id, min(sent_at) AS first_at,
+                       arg_min(channel, (sent_at, message_id)) AS first_channel,
+                       arg_min(direction, (sent_at, message_id)) AS first_direction,
+                       arg_min(agent_id, (sent_at, message_id)) AS first_agent
+                FROM ({_MESSAGES}) GROUP BY conversation_id
+            ) f
+            LEFT JOIN (
+                SELECT conversation_id,
+                       arg_max(to_message_id, (to_at, to_message_id)) AS last_to_id, max(to_at) AS last_to_at,
+                       arg_max(channel, (to_at, to_message_id)) AS last_channel,
+                       arg_max(direction, (to_at, to_message_id)) AS last_direction,
+                       arg_max(agent_id, (to_at, to_message_id)) AS last_agent
+                FROM {p}_ledger GROUP BY conversation_id
+            ) l USING (conversation_id)
+            LEFT JOIN conversations conv USING (conversation_id)
+        ) o
+        ASOF LEFT JOIN {p}_cycles c ON c.conversation_id = o.conversation_id AND o.from_at >= c.started_at
+        WHERE {"NOT " if agent_waits else ""}o.agent_turn AND c.resolved_at IS NULL"""
+
+
+def _first_responses_sql(p: str) -> str:
+    return f"""
+        WITH msgs AS ({_MESSAGES}),
+        inbound AS (
+            SELECT m.conversation_id, c.cycle, arg_min(m.message_id, (m.sent_at, m.message_id)) AS message_id,
+                   min(m.sent_at) AS sent_at, arg_min(m.channel, (m.sent_at, m.message_id)) AS channel
+            FROM (SELECT * FROM msgs WHERE direction = 'inbound') m
+            ASOF JOIN {p}_cycles c ON c.conversation_id = m.conversation_id AND m.sent_at >= c.started_at
+            GROUP BY ALL
+        ),
+        starts AS (
+            SELECT c.conversation_id, c.cycle, c.next_started_at, i.message_id AS from_message_id,
+                   coalesce(i.sent_at, c.started_at) AS from_at, i.channel AS from_channel
+            FROM {p}_cycles c LEFT JOIN inbound i USING (conversation_id, cycle)
+        ),
+        answered AS (
+            SELECT s.*, CASE WHEN s.next_started_at IS NULL OR a.sent_at < s.next_started_at
+                             THEN a.message_id END AS to_message_id,
+                   CASE WHEN s.next_started_at IS NULL OR a.sent_at < s.next_started_at THEN a.sent_at END AS to_at,
+                   a.channel AS to_channel, a.agent_id
+            FROM starts s
+            ASOF LEFT JOIN (SELECT * FROM msgs WHERE direction = 'outbound') a
+                ON a.conversation_id = s.conversation_id AND a.sent_at >= s.from_at
+        )
+        SELECT 'first_response_time' AS metric, a.conversation_id, conv.contact_id, a.cycle, a.from_message_id,
+               a.from_at, a.to_message_id, a.to_at, NULL::VARCHAR AS event_id,
+               CASE WHEN a.to_at IS NULL THEN a.from_channel ELSE coalesce(a.to_channel, a.from_channel) END
+                   AS channel,
+               CASE WHEN a.to_at IS NOT NULL THEN a.agent_id END AS agent_id, a.to_at IS NULL AS open,
+               (epoch_us(a.to_at) - epoch_us(a.from_at)) / 1e6 AS seconds
+        FROM answered a LEFT JOIN conversations conv USING (conversation_id)"""
+
+
+def _resolutions_sql(p: str) -> str:
+    return f"""
+        WITH resolved_events AS (
+            SELECT conversation_id, "at", min(event_id) AS event_id FROM events
+            WHERE kind = 'resolved' OR (kind = 'status_changed' AND value = 'resolved')
+            GROUP BY ALL
+        ),
+        start_messages AS (
+            SELECT c.conversation_id, c.cycle, min(m.message_id) AS message_id
+            FROM {p}_cycles c JOIN messages m
+                ON m.conversation_id = c.conversation_id AND m.sent_at = c.started_at AND m.sender_type <> 'note'
+            GROUP BY ALL
+        ),
+        rows AS (
+            SELECT c.*, sm.message_id AS from_message_id, e.event_id,
+                   coalesce(c.resolved_at, $as_of::TIMESTAMPTZ) AS channel_at
+            FROM {p}_cycles c
+            LEFT JOIN start_messages sm USING (conversation_id, cycle)
+            LEFT JOIN resolved_events e ON e.conversation_id = c.conversation_id AND e."at" = c.resolved_at
+        )
+        SELECT 'resolution_time' AS metric, r.conversation_id, conv.contact_id, r.cycle, r.from_message_id,
+               r.started_at AS from_at, NULL::VARCHAR AS to_message_id, r.resolved_at AS to_at, r.event_id,
+               ch.channel, r.resolved_by AS agent_id, r.resolved_at IS NULL AS open,
+               (epoch_us(r.resolved_at) - epoch_us(r.started_at)) / 1e6 AS seconds
+        FROM rows r
+        LEFT JOIN conversations conv USING (conversation_id)
+        ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages WHERE sender_type <> 'note') ch
+            ON ch.conversation_id = r.conversation_id AND r.channel_at >= ch.sent_at"""
+
+
+def _metric_table(con: duckdb.DuckDBPyConnection, p: str, metric: str, params: dict, settings: Settings) -> str:
+    """Create {p}_out with the metric's rows (COLUMNS) in the period, filtered, with business seconds."""
+    _cycles_table(con, p, params)
+    if metric in ("reply_time", "contact_reply_time"):
+        _ledger_table(con, p, params)
+        rows = _replies_sql(p, "agent_reply" if metric == "reply_time" else "contact_reply", metric)
+    elif metric == "first_response_time":
+        rows = _first_responses_sql(p)
+    else:
+        rows = _resolutions_sql(p)
+    _run(con, f"""
+        CREATE TEMP TABLE {p}_out AS
+        SELECT r.metric, r.conversation_id, r.contact_id, r.cycle, r.from_message_id, r.from_at, r.to_message_id,
+               r.to_at, r.event_id, r.channel, r.agent_id, asg.assignee AS assignee_at_response, ag.team,
+               c.category, r.open, r.seconds, NULL::DOUBLE AS business_seconds
+        FROM ({rows}) r
+        LEFT JOIN {p}_cycles c USING (conversation_id, cycle)
+        LEFT JOIN agents ag ON ag.agent_id = r.agent_id
+        ASOF LEFT JOIN ({_ASSIGNEES}) asg
+            ON asg.conversation_id = r.conversation_id AND coalesce(r.to_at, $as_of::TIMESTAMPTZ) >= asg.since
+        WHERE {in_period('r.from_at')} AND {in_list('r.channel', 'channels')}
+          AND ({in_list('r.agent_id', 'agents')} OR list_contains($agents::VARCHAR[], asg.assignee))
+          AND ({in_list('ag.team', 'teams')} OR asg.assignee IN (
+                SELECT agent_id FROM agents WHERE list_contains($teams::VARCHAR[], team)))
+          AND {in_list('c.category', 'categories')}""", params)
+    add_business_seconds(con, f"{p}_out", "from_at", "to_at", "business_seconds", settings)
+    return f"{p}_out"
+
+
+def _metric_frame(source: Source, metric: str, filters: Filters | None) -> pd.DataFrame:
+    store = as_store(source)
+    params = _params(store, filters)
+    with store.read() as con, _scratch(con) as p:
+        table = _metric_table(con, p, metric, params, store.settings)
+        return con.execute(f"SELECT * FROM {table} ORDER BY from_at, conversation_id, cycle, from_message_id").df()
+
+
+def first_response_times(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+    """One row per conversation cycle started in the period: first inbound (or cycle start) to first agent message.
+
+    Columns: metric, conversation_id, contact_id, cycle, from_message_id (NULL when timed from the cycle start),
+    from_at, to_message_id, to_at, event_id (NULL), channel (of the response, else of the inbound message),
+    agent_id (who sent it), assignee_at_response, team, category, open, seconds, business_seconds.
+    """
+    return _metric_frame(source, "first_response_time", filters)
+
+
+def reply_times(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+    """Each agent reply of the ledger whose contact turn started in the period, plus the unanswered last turns.
+
+    Columns: as first_response_times; from_message_id is the first message of the contact turn, agent_id the
+    agent who replied (NULL when open), channel the reply's channel (the turn's first message's when open).
+    """
+    return _metric_frame(source, "reply_time", filters)
+
+
+def contact_reply_times(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+    """Each contact reply of the ledger whose agent turn started in the period, plus agent turns left unanswered.
+
+    Columns: as first_response_times; agent_id is the agent whose turn the contact answered.
+    """
+    return _metric_frame(source, "contact_reply_time", filters)
+
+
+def resolution_times(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+    """One row per cycle started in the period: cycle start to its resolution; open when unresolved at the cut-off.
+
+    Columns: as first_response_times; from_message_id is the message that started the cycle (NULL when an event
+    or created_at did), to_message_id NULL, event_id the resolved event, agent_id the resolver, channel the
+    conversation's last channel at resolution (at the cut-off when open).
+    """
+    return _metric_frame(source, "resolution_time", filters)
+
+
+def time_in_status(source: Source, filters: Filters | None = None) -> pd.DataFrame:
+    """Each status interval entered in the period (core.status.status_intervals), with business seconds.
+
+    Columns: metric, conversation_id, contact_id, cycle, status, from_at (entered), to_at (left; NULL when
+    current), channel (last channel when entered), agent_id (assignee when entered), team, category, open,
+    seconds, business_seconds.
+    """
+    store = as_store(source)
+    filters = filters or Filters()
+    params = _params(store, filters)
+    intervals = status_intervals(store, Filters(start=filters.start, end=filters.end, as_of=params["as_of"]))
+    with store.read() as con, _scratch(con) as p:
+        _cycles_table(con, p, params)
+        con.register(f"{p}_intervals", intervals)
+        _run(con, f"""
+            CREATE TEMP TABLE {p}_out AS
+            SELECT 'time_in_status' AS metric, i.conversation_id, conv.contact_id, i.cycle, i.status,
+                   i.entered_at AS from_at, i.left_at AS to_at, ch.channel, asg.assignee AS agent_id, ag.team,
+                   c.category, i.left_at IS NULL AS open, i.seconds::DOUBLE AS seconds,
+                   NULL::DOUBLE AS business_seconds
+            FROM {p}_intervals i
+            LEFT JOIN conversations conv USING (conversation_id)
+            LEFT JOIN {p}_cycles c USING (conversation_id, cycle)
+            ASOF LEFT JOIN ({_ASSIGNEES}) asg ON asg.conversation_id = i.conversation_id AND i.entered_at >= asg.since
+            ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages WHERE sender_type <> 'note') ch
+                ON ch.conversation_id = i.conversation_id AND i.entered_at >= ch.sent_at
+            LEFT JOIN agents ag ON ag.agent_id = asg.assignee
+            WHERE {in_list('ch.channel', 'channels')} AND {in_list('asg.assignee', 'agents')}
+              AND {in_list('ag.team', 'teams')} AND {in_list('c.category', 'categories')}""", params)
+        con.unregister(f"{p}_intervals")
+        add_business_seconds(con, f"{p}_out", "from_at", "to_at", "business_seconds", store.settings)
+        return con.execute(f"SELECT * FROM {p}_out ORDER BY from_at, conversation_id, cycle").df()
+
+
+def _by_columns(by: Sequence[str] | str | None, available: Sequence[str]) -> list[tuple[str, str]]:
+    """(output name, SQL expression) of each breakdown key; a key may be an alias of BY or a column name."""
+    keys = [by] if isinstance(by, str) else list(by or [])
+    out = []
+    for key in keys:
+        name, expr = BY.get(key, (key, key))
+        needed = "from_at" if expr != name else name
+        if needed not in available:
+            raise ValidationError(f"cannot break down by '{key}'; choose from {', '.join(BY)}")
+        out.append((name, expr if expr != name else f'"{name}"'))
+    return out
+
+
+def _summary_sql(relation: str, by: list[tuple[str, str]], thresholds: Sequence[int]) -> tuple[str, dict]:
+    """The aggregate SELECT over relation and its parameters (the thresholds, bound as $t0, $t1, ...)."""
+    keys = [f"{expr} AS {name}" for name, expr in by]
+    stats = ["count(seconds) AS count", "count(*) FILTER (WHERE open) AS open"]
+    for prefix, column in (("", "seconds"), ("business_", "business_seconds")):
+        stats.append(f"avg({column}) AS {prefix}mean")
+        stats += [f"quantile_cont({column}, {q}) AS {prefix}{name}" for name, q in QUANTILES.items()]
+        stats += [f"avg(({column} <= $t{i})::DOUBLE) AS {prefix}within_{int(t)}s" for i, t in enumerate(thresholds)]
+    positions = ", ".join(str(i + 1) for i in range(len(by)))
+    group = f" GROUP BY {positions} ORDER BY {positions} NULLS LAST" if by else ""
+    return f"SELECT {', '.join(keys + stats)} FROM {relation}{group}", {f"t{i}": t for i, t in enumerate(thresholds)}
+
+
+def summarize(frame_or_metric: pd.DataFrame | str, by: Sequence[str] | str | None = None,
+              settings: Settings | None = None, *, source: Source | None = None,
+              filters: Filters | None = None) -> pd.DataFrame:
+    """Aggregates of a metric's rows (a DataFrame from the functions above, or a metric name with source=).
+
+    Percentiles are quantile_cont: linear interpolation between the two nearest ranks (position
+    (n - 1) * q of the sorted values, as numpy's default). Shares within an SLA threshold count values <= it
+    among the measured (non-open) values. Breakdown keys: agent, assignee, channel, category, team, status,
+    day, week (Monday), month, weekday (1 = Monday), hour (0-23), all in the account timezone by from_at.
+    Columns: the breakdown keys, count (measured values), open, mean, median, p75, p90, p95, within_<T>s
+    for each SLA threshold T of the metric, then the same with the prefix business_ on business seconds.
+    """
+    if isinstance(frame_or_metric, str):
+        metric = _check_metric(frame_or_metric)
+        if source is None:
+            raise ValidationError("summarize(metric) needs source=, the store to read")
+        store = as_store(source, settings)
+        settings = store.settings
+        keys = _by_columns(by, COLUMNS if metric != "time_in_status" else STATUS_COLUMNS)
+        if metric == "time_in_status":
+            frame_or_metric = time_in_status(store, filters)
+        else:
+            params = _params(store, filters)
+            with store.read() as con, _scratch(con) as p:
+                table = _metric_table(con, p, metric, params, settings)
+                return con.execute(*_summary_sql(table, keys, sla_thresholds(metric, settings))).df()
+    frame = frame_or_metric
+    metrics = set(frame["metric"].unique()) if "metric" in frame else set()
+    if len(metrics) > 1:
+        raise ValidationError(f"summarize one metric at a time, not {', '.join(sorted(metrics))}")
+    settings = settings or (source.settings if isinstance(source, Store) else Settings())
+    keys = _by_columns(by, list(frame.columns))
+    thresholds = sla_thresholds(metrics.pop(), settings) if metrics else ()
+    store = Store.memory(settings)
+    name = f"_rt_frame_{uuid.uuid4().hex[:12]}"
+    with store.read() as con:
+        con.register(name, frame)
+        try:
+            return con.execute(*_summary_sql(name, keys, thresholds)).df()
+        finally:
+            con.unregister(name)
+
+
+def outliers(source: Source, metric: str, filters: Filters | None = None, n: int = 10) -> pd.DataFrame:
+    """The n slowest measured rows of a metric, each with the interaction-ledger rows inside its clock.
+
+    A ledger row is behind an outlier when it is the outlier's own response, or when it lies wholly within
+    [from_at, to_at] of the same conversation. An outlier with no such row appears once with NULL ledger_*.
+    Columns: rank (1 = slowest), the metric's columns, ledger_direction, ledger_from_message_id,
+    ledger_from_at, ledger_to_message_id, ledger_to_at, ledger_seconds.
+    """
+    _check_metric(metric)
+    if metric == "time_in_status":
+        raise ValidationError("outliers are for response metrics; time_in_status has no ledger rows")
+    store = as_store(source)
+    params = _params(store, filters) | {"n": int(n)}
+    with store.read() as con, _scratch(con) as p:
+        table = _metric_table(con, p, metric, params, store.settings)
+        if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [f"{p}_ledger"]).fetchall():
+            _ledger_table(con, p, params)
+        sql = f"""
+            WITH slow AS (
+                SELECT row_number() OVER (ORDER BY seconds DESC, conversation_id, cycle, from_at) AS rank, *
+                FROM {table} WHERE NOT open ORDER BY rank LIMIT $n
+            )
+            SELECT s.*, l.direction AS ledger_direction, l.from_message_id AS ledger_from_message_id,
+                   l.from_at AS ledger_from_at, l.to_message_id AS ledger_to_message_id, l.to_at AS ledger_to_at,
+                   l.seconds AS ledger_seconds
+            FROM slow s LEFT JOIN {p}_ledger l ON l.conversation_id = s.conversation_id
+                AND (l.to_message_id = s.to_message_id OR (l.from_at >= s.from_at AND l.to_at <= s.to_at))
+            ORDER BY s.rank, l.to_at, l.to_message_id"""
+        return con.execute(sql, used_params(sql, params)).df()
+
+
+def export_response_times(store: Store, as_of: str | None = None, by: str | None = None,
+                          **_: object) -> pd.DataFrame:
+    """`pipeone export response-times [--by KEY]`: summarize() of every response metric, one block per metric.
+
+    Columns: metric, the breakdown key, then summarize()'s columns (within_<T>s empty where a metric has no
+    such threshold).
+    """
+    from .interactions import end_of_day
+
+    filters = Filters(as_of=end_of_day(as_of, store.settings))
+    keys = [] if by is None else [by]
+    blocks = [summarize(metric, keys, source=store, filters=filters).assign(metric=metric)
+              for metric in ("first_response_time", "reply_time", "contact_reply_time", "resolution_time")]
+    frame = pd.concat(blocks, ignore_index=True)
+    return frame[["metric", *[c for c in frame.columns if c != "metric"]]]
