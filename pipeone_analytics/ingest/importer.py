@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import zoneinfo
 from pathlib import Path
 from typing import Any, Mapping
@@ -76,7 +77,7 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ImportFailed(f"unknown timezone '{tz}': use an IANA name such as America/Sao_Paulo") from None
     parts = _check(parts, source, warnings)
-    files = [file_info(p) for p in parts if p.path is not None]
+    files: list[dict[str, Any]] = []
     started = dt.datetime.now(dt.timezone.utc)
     with store.write() as con:
         con.execute("SET TimeZone = ?", [tz])
@@ -85,8 +86,11 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
         result = ImportResult(run_id, source, fmt, tz, warnings=warnings)
         tables = [t for t in ORDER if any(p.table == t for p in parts)]
         for table in tqdm(tables, desc="import", unit="table", disable=None, leave=False):
-            result.counts[table] = _import_table(con, store, run_id, table,
-                                                 [p for p in parts if p.table == table], parts, warnings)
+            t0 = time.perf_counter()
+            mine = [p for p in parts if p.table == table]
+            files += [file_info(p) for p in mine if p.path is not None]
+            result.counts[table] = _import_table(con, store, run_id, table, mine, parts, warnings)
+            result.seconds[table] = time.perf_counter() - t0
         _record_run(con, result, started, files)
     return result
 

@@ -10,11 +10,13 @@ COUNTS = ("read", "inserted", "updated", "unchanged", "rejected")
 class ImportResult:
     """counts: {table: {read, inserted, updated, unchanged, rejected}}; read = the other four summed."""
 
+
     run_id: int
     source: str
     fmt: str
     timezone: str
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)   # wall time per table, file hashing included
     warnings: list[str] = field(default_factory=list)
 
     def total(self, what: str) -> int:
@@ -24,10 +26,12 @@ class ImportResult:
     def summary(self) -> str:
         """A table of counts per table, then the warnings and where the rejected rows are."""
         lines = [f"import run {self.run_id}: {self.source} ({self.fmt}, naive times in {self.timezone})", "",
-                 f"{'table':<14}" + "".join(f"{c:>12}" for c in COUNTS)]
+                 f"{'table':<14}" + "".join(f"{c:>12}" for c in COUNTS) + f"{'seconds':>10}"]
         for table, counts in self.counts.items():
-            lines.append(f"{table:<14}" + "".join(f"{counts[c]:>12,}" for c in COUNTS))
-        lines.append(f"{'total':<14}" + "".join(f"{self.total(c):>12,}" for c in COUNTS))
+            lines.append(f"{table:<14}" + "".join(f"{counts[c]:>12,}" for c in COUNTS)
+                         + f"{self.seconds.get(table, 0):>10.2f}")
+        lines.append(f"{'total':<14}" + "".join(f"{self.total(c):>12,}" for c in COUNTS)
+                     + f"{sum(self.seconds.values()):>10.2f}")
         lines += [f"warning: {w}" for w in self.warnings]
         if self.total("rejected"):
             lines.append(f"{self.total('rejected'):,} rejected rows with their reasons: "

@@ -1,0 +1,88 @@
+"""Import speed against a bare DuckDB read of the same CSV: `pipeone bench import --messages N`.
+
+Measures, on benchmarks.common.bench_export(N):
+- bare: CREATE TABLE AS SELECT * FROM read_csv(messages.csv) into a fresh file store (the baseline);
+- messages import: an export holding only messages.csv into a fresh store (hashing, staging, checks,
+  dedup, upsert and commit included), then its re-import, which changes nothing;
+- the whole export into a fresh store, with the contacts table on its own (phones validated per second).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import Table, bench_export, peak_rss_mb, timed  # noqa: E402
+from pipeone_analytics.config import Settings  # noqa: E402
+from pipeone_analytics.ingest import import_path  # noqa: E402
+from pipeone_analytics.store import Store  # noqa: E402
+
+
+def fresh_store(folder: Path, name: str) -> Store:
+    """A new empty file store under folder."""
+    path = folder / f"{name}.duckdb"
+    path.unlink(missing_ok=True)
+    store = Store(path, Settings(db_path=path))
+    store.migrate()
+    return store
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="pipeone bench import")
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--tmp", default=None, help="scratch folder for the stores (default: a temp folder)")
+    args = parser.parse_args()
+
+    export = bench_export(args.messages)
+    messages_csv = export / "messages.csv"
+    with tempfile.TemporaryDirectory(dir=args.tmp, prefix="bench-import-") as tmp:
+        scratch = Path(tmp)
+        only = scratch / "messages-only"
+        only.mkdir()
+        (only / "messages.csv").symlink_to(messages_csv.resolve())
+        table = Table(f"import, --messages {args.messages:,} ({messages_csv.stat().st_size / 1e6:,.0f} MB messages CSV)")
+
+        bare = fresh_store(scratch, "bare")
+
+        def bare_read() -> None:
+            with bare.write() as con:
+                con.execute("CREATE TABLE m AS SELECT * FROM read_csv(?)", [str(messages_csv)])
+
+        seconds, _ = timed(bare_read)
+        rows = bare.df("SELECT count(*) AS n FROM m")["n"][0]
+        table.add("bare CREATE TABLE AS read_csv (baseline)", seconds, f"{rows:,} rows, {rows / seconds:,.0f} rows/s")
+
+        store = fresh_store(scratch, "messages")
+        seconds, result = timed(lambda: import_path(store, only))
+        counts = result.counts["messages"]
+        table.add("messages import (fresh store)", seconds,
+                  f"{counts['read'] / seconds:,.0f} rows/s; inserted {counts['inserted']:,}, "
+                  f"rejected {counts['rejected']:,}")
+        seconds, result = timed(lambda: import_path(store, only))
+        counts = result.counts["messages"]
+        table.add("messages re-import (changes nothing)", seconds,
+                  f"{counts['read'] / seconds:,.0f} rows/s; inserted {counts['inserted']}, "
+                  f"updated {counts['updated']}, unchanged {counts['unchanged']:,}")
+        (scratch / "messages.duckdb").unlink()
+
+        full = fresh_store(scratch, "full")
+        seconds, result = timed(lambda: import_path(full, export))
+        total_rows = result.total("read")
+        table.add("whole export import (fresh store)", seconds, f"{total_rows:,} rows in {len(result.counts)} tables")
+        phones = full.df("SELECT count(DISTINCT phone) AS n FROM contacts")["n"][0]
+        contacts = result.counts["contacts"]["read"]
+        secs = result.seconds["contacts"]
+        table.add("  of which contacts", secs, f"{contacts:,} contacts, {phones:,} distinct phones validated, "
+                                               f"{phones / secs:,.0f} phones/s")
+        table.add("  of which messages", result.seconds["messages"], "")
+    table.print(baseline="bare CREATE TABLE AS read_csv (baseline)",
+                targets={"messages import": "ratio <= 2.0 at 1M and 10M",
+                         "messages re-import": "ratio <= 2.0 at 10M",
+                         "peak RSS": f"<= 2048 MB at 10M (now {peak_rss_mb():,.0f} MB)"})
+
+
+if __name__ == "__main__":
+    main()
