@@ -1,0 +1,67 @@
+"""Response-time audit speed against a bare scan: `pipeone bench response-times --messages N`.
+
+Measures, on benchmarks.common.bench_store(N):
+- bare scan (the baseline): one aggregate over every messages column the ledger reads
+  (message_id, conversation_id, contact_id, channel, direction, sender_type, agent_id, sent_at);
+- reply times per agent: summarize("reply_time", ["agent"]) end to end in one connection: cycles, the
+  interaction ledger, open turns, business seconds by ASOF join, then count/mean/percentiles/SLA per agent;
+- the interaction ledger with business seconds as a DataFrame (core.interactions.ledger, every row fetched);
+- first response and resolution per agent, and reply times per weekday x hour, for information.
+Peak RSS is that of the whole run.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import Table, bench_store, peak_rss_mb, timed  # noqa: E402
+from pipeone_analytics.config import Settings  # noqa: E402
+from pipeone_analytics.core import response_times as rt  # noqa: E402
+from pipeone_analytics.core.filters import Filters  # noqa: E402
+from pipeone_analytics.core.interactions import ledger  # noqa: E402
+from pipeone_analytics.store import Store  # noqa: E402
+
+SCAN = """SELECT count(*), max(message_id), max(conversation_id), max(contact_id), max(channel),
+                 max(direction), max(sender_type), max(agent_id), max(sent_at) FROM messages"""
+BASE = "bare scan of messages (baseline)"
+AUDIT = "reply times per agent (ledger + business seconds + aggregates)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="pipeone bench response-times")
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+
+    path = bench_store(args.messages)
+    store = Store(path, Settings(db_path=path))
+    as_of = store.df("SELECT max(sent_at) AS t FROM messages")["t"][0]
+    filters = Filters(as_of=as_of)
+    table = Table(f"response times, --messages {args.messages:,} (store {path}, as_of {as_of})")
+
+    seconds, scan = timed(lambda: store.df(SCAN), args.repeat)
+    table.add(BASE, seconds, f"{int(scan.iloc[0, 0]):,} messages")
+    seconds, per_agent = timed(lambda: rt.summarize("reply_time", ["agent"], source=store, filters=filters),
+                               args.repeat)
+    table.add(AUDIT, seconds, f"{int(per_agent['count'].sum()):,} replies, {int(per_agent['open'].sum()):,} open, "
+                              f"{len(per_agent)} agents")
+    seconds, rows = timed(lambda: ledger(store, filters), args.repeat)
+    table.add("interactions.ledger() with business seconds, as a DataFrame", seconds, f"{len(rows):,} rows")
+    del rows
+    seconds, first = timed(lambda: rt.summarize("first_response_time", ["agent"], source=store, filters=filters))
+    table.add("first response per agent", seconds, f"{int(first['count'].sum()):,} cycles answered")
+    seconds, resolved = timed(lambda: rt.summarize("resolution_time", ["agent"], source=store, filters=filters))
+    table.add("resolution per agent", seconds, f"{int(resolved['count'].sum()):,} cycles resolved")
+    seconds, heat = timed(lambda: rt.summarize("reply_time", ["weekday", "hour"], source=store, filters=filters))
+    table.add("reply times per weekday x hour", seconds, f"{len(heat)} cells")
+
+    ratio = table.seconds(AUDIT) / table.seconds(BASE)
+    table.print(baseline=BASE, targets={"reply times per agent <= 5x bare scan": f"{ratio:.1f}x",
+                                        "peak RSS <= 2 GB": f"{peak_rss_mb():,.0f} MB"})
+
+
+if __name__ == "__main__":
+    main()
