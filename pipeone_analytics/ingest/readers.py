@@ -107,7 +107,8 @@ def parquet_relation(con: duckdb.DuckDBPyConnection, part: Part) -> Relation:
 
 
 def frame_relation(con: duckdb.DuckDBPyConnection, part: Part, idx: int) -> Relation:
-    """Every column of a registered DataFrame as text; its `_file` and `_line` columns locate the rows."""
+    """Every column of a registered DataFrame as text; its `_file` and `_line` columns locate the rows, and
+    `_bad` (a reason) with `_text` (the source line) mark rows an adapter could not read."""
     view = f"_ingest_frame_{idx}"
     con.register(view, part.frame)
     schema = con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()
@@ -116,8 +117,10 @@ def frame_relation(con: duckdb.DuckDBPyConnection, part: Part, idx: int) -> Rela
     select = "".join(_as_text(name, type_) + ", " for name, type_, *_ in schema if name in names)
     file_ = "coalesce(_file::VARCHAR, $file)" if "_file" in has else "$file"
     line = "coalesce(TRY_CAST(_line AS BIGINT), row_number() OVER ())" if "_line" in has else "row_number() OVER ()"
+    bad = "_bad::VARCHAR" if "_bad" in has else "NULL::VARCHAR"
+    text = "_text::VARCHAR" if "_text" in has else "NULL::VARCHAR"
     sql = (f"SELECT {select}{file_} AS _file, row_number() OVER () AS _n, {line} AS _line, "
-           f"NULL::VARCHAR AS _bad, NULL::VARCHAR AS _text FROM {view}")
+           f"{bad} AS _bad, {text} AS _text FROM {view}")
     return Relation(sql, {"file": part.label}, names)
 
 

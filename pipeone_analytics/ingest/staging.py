@@ -118,8 +118,9 @@ def reader_rejects(con: duckdb.DuckDBPyConnection, spec: TableSpec, rel: Relatio
     n = con.execute(f"SELECT count(DISTINCT line) FROM {rejects}").fetchone()[0]
     if n:
         if rel.header:
-            column = "$header[TRY_CAST(substr(first(column_name ORDER BY byte_position), 2) AS INTEGER) + 1]"
-            reason = "string_agg(error_type || ': ' || error_message, '; ' ORDER BY byte_position)"
+            column = ("$header[TRY_CAST(substr(first(column_name ORDER BY byte_position, column_idx), 2) AS INTEGER)"
+                      " + 1]")
+            reason = "first(error_type || ': ' || error_message ORDER BY byte_position, column_idx)"
             params = {"header": rel.header}
         else:
             column = "NULL"

@@ -266,3 +266,16 @@ def test_unknown_format_is_one_line(store: Store, tmp_path: Path) -> None:
         import_path(store, write(tmp_path / "e", {"messages.csv": MESSAGES}), fmt="telex")
     assert str(err.value).startswith("unknown import format 'telex'; expected one of canonical")
     assert "\n" not in str(err.value)
+
+
+def test_import_tables_rejects_rows_an_adapter_marked_bad(store: Store) -> None:
+    frames = {"messages": pd.DataFrame({
+        "message_id": ["w1", None], "conversation_id": ["c1", None], "channel": ["whatsapp", None],
+        "direction": ["inbound", None], "sent_at": ["2024-03-10 10:00", None],
+        "_file": ["chat.txt", "chat.txt"], "_line": [1, 2],
+        "_bad": [None, "system message"], "_text": [None, "10/03/2024 10:01 - Messages are end-to-end encrypted"]})}
+    result = import_tables(store, frames, source="chat.txt", fmt="whatsapp")
+    assert result.counts["messages"] == {"read": 2, "inserted": 1, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert rejects(store) == [("messages", "chat.txt", 2, None, "system message")]
+    assert store.df("SELECT raw FROM import_rejects")["raw"][0] == \
+        "10/03/2024 10:01 - Messages are end-to-end encrypted"
