@@ -166,8 +166,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ops_inactive_category": {"pt_BR": "a categoria '{category}' está desativada",
                               "en": "category '{category}' is deactivated"},
     "ops_bad_email": {"pt_BR": "'{email}' não é um e-mail", "en": "'{email}' is not an email address"},
-    "ops_attribute_reserved": {"pt_BR": "'{key}' é um campo do contato, não um atributo personalizado",
-                               "en": "'{key}' is a contact field, not a custom attribute"},
+    "ops_attribute_reserved": {"pt_BR": "'{attribute}' é um campo do contato, não um atributo personalizado",
+                               "en": "'{attribute}' is a contact field, not a custom attribute"},
     "ops_contact_exists": {"pt_BR": "o contato {contact} já existe", "en": "contact {contact} already exists"},
     "ops_unknown_contact": {"pt_BR": "não existe o contato {contact}", "en": "no contact {contact}"},
     "ops_nothing_changed": {"pt_BR": "nada a alterar em {target}", "en": "nothing to change on {target}"},
@@ -181,8 +181,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ops_category_exists": {"pt_BR": "já existe uma categoria ativa '{name}'",
                             "en": "an active category '{name}' already exists"},
     "ops_category_id_exists": {"pt_BR": "a categoria {category} já existe", "en": "category {category} already exists"},
-    "ops_setting_not_json": {"pt_BR": "o valor de '{key}' não pode ser guardado como JSON",
-                             "en": "the value of '{key}' cannot be stored as JSON"},
+    "ops_setting_not_json": {"pt_BR": "o valor de '{setting}' não pode ser guardado como JSON",
+                             "en": "the value of '{setting}' cannot be stored as JSON"},
     "ops_name_required": {"pt_BR": "o nome é obrigatório", "en": "a name is required"},
     "ops_body_required": {"pt_BR": "a mensagem está vazia", "en": "the message is empty"},
     "ops_body_or_template": {"pt_BR": "escreva um texto ou escolha um modelo (um dos dois)",
@@ -232,6 +232,160 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report_status_ok": {"pt_BR": "ok", "en": "ok"},
     "report_status_failed": {"pt_BR": "falhou", "en": "failed"},
     "report_status_running": {"pt_BR": "em execução", "en": "running"},
+    "report_title_weekly_summary": {"pt_BR": "Resumo semanal", "en": "Weekly summary"},
+    "report_title_response_time_audit": {"pt_BR": "Auditoria de tempos de resposta", "en": "Response time audit"},
+    "report_title_engagement_report": {"pt_BR": "Relatório de engajamento", "en": "Engagement report"},
+    "report_subtitle": {"pt_BR": "{start} a {end}, comparado com {prev_start} a {prev_end} · fuso {tz}",
+                        "en": "{start} to {end}, compared with {prev_start} to {prev_end} · timezone {tz}"},
+    "report_filters": {"pt_BR": "Canais: {channels} · equipe: {team}", "en": "Channels: {channels} · team: {team}"},
+    "report_all": {"pt_BR": "todos", "en": "all"},
+    "report_all_teams": {"pt_BR": "todas", "en": "all"},
+    "report_generated": {"pt_BR": "Gerado em {at}.", "en": "Generated on {at}."},
+    "report_masked": {"pt_BR": "Telefones e e-mails estão mascarados.", "en": "Phones and e-mails are masked."},
+    "report_h_highlights": {"pt_BR": "Destaques", "en": "Highlights"},
+    "report_highlights_intro": {"pt_BR": "As maiores mudanças em relação ao período anterior:",
+                                "en": "The biggest changes against the previous period:"},
+    "report_highlight_line": {"pt_BR": "**{measure}**: {current} ({change} em relação a {previous})",
+                              "en": "**{measure}**: {current} ({change} against {previous})"},
+    "report_no_changes": {"pt_BR": "Nada mudou em relação ao período anterior.",
+                          "en": "Nothing changed against the previous period."},
+    "report_kpi_messages_in": {"pt_BR": "Mensagens recebidas", "en": "Messages received"},
+    "report_kpi_messages_out": {"pt_BR": "Mensagens enviadas", "en": "Messages sent"},
+    "report_kpi_tickets": {"pt_BR": "Tickets resolvidos", "en": "Tickets resolved"},
+    "report_kpi_backlog": {"pt_BR": "Conversas em aberto no fim do período",
+                           "en": "Open conversations at the end of the period"},
+    "report_kpi_frt_median": {"pt_BR": "Mediana da primeira resposta", "en": "Median first response"},
+    "report_kpi_frt_sla": {"pt_BR": "Primeiras respostas em até {threshold}", "en": "First responses within {threshold}"},
+    "report_kpi_engaged": {"pt_BR": "Contatos com 4 ou 5 estrelas", "en": "Contacts with 4 or 5 stars"},
+    "report_col_measure": {"pt_BR": "Indicador", "en": "Measure"},
+    "report_col_current": {"pt_BR": "Este período", "en": "This period"},
+    "report_col_previous": {"pt_BR": "Período anterior", "en": "Previous period"},
+    "report_col_change": {"pt_BR": "Variação", "en": "Change"},
+    "report_h_volume": {"pt_BR": "Volume por canal", "en": "Volume by channel"},
+    "report_volume_prose": {
+        "pt_BR": "{messages_in} mensagens recebidas e {messages_out} enviadas. "
+                 "O canal com mais mensagens foi {top} ({share} do total).",
+        "en": "{messages_in} messages received and {messages_out} sent. "
+              "The busiest channel was {top} ({share} of all messages)."},
+    "report_fig_volume": {"pt_BR": "Mensagens por dia e canal", "en": "Messages per day and channel"},
+    "report_col_day": {"pt_BR": "Dia", "en": "Day"},
+    "report_col_channel": {"pt_BR": "Canal", "en": "Channel"},
+    "report_col_messages": {"pt_BR": "Mensagens", "en": "Messages"},
+    "report_col_messages_in": {"pt_BR": "Recebidas", "en": "Received"},
+    "report_col_messages_out": {"pt_BR": "Enviadas", "en": "Sent"},
+    "report_col_conversations": {"pt_BR": "Conversas", "en": "Conversations"},
+    "report_col_share": {"pt_BR": "Participação", "en": "Share"},
+    "report_h_backlog": {"pt_BR": "Backlog", "en": "Backlog"},
+    "report_backlog_prose": {
+        "pt_BR": "No fim do período havia {open} conversas em aberto ({new} novas, {in_progress} em andamento e "
+                 "{on_hold} em espera), contra {open_first} no fim do primeiro dia.",
+        "en": "At the end of the period {open} conversations were open ({new} new, {in_progress} in progress and "
+              "{on_hold} on hold), against {open_first} at the end of the first day."},
+    "report_fig_backlog": {"pt_BR": "Conversas em aberto no fim de cada dia, por situação",
+                           "en": "Open conversations at the end of each day, by status"},
+    "report_col_status_name": {"pt_BR": "Situação", "en": "Status"},
+    "report_h_stars": {"pt_BR": "Classificação por estrelas", "en": "Star rating"},
+    "report_stars_prose": {
+        "pt_BR": "{engaged} contatos ({share}) tinham 4 ou 5 estrelas no fim do período, contra {engaged_prev} no "
+                 "fim do período anterior. {up} contatos subiram de nível e {down} caíram.",
+        "en": "{engaged} contacts ({share}) had 4 or 5 stars at the end of the period, against {engaged_prev} at "
+              "the end of the previous one. {up} contacts moved up a level and {down} went down."},
+    "report_fig_stars": {"pt_BR": "Contatos por estrelas", "en": "Contacts by stars"},
+    "report_col_stars": {"pt_BR": "Estrelas", "en": "Stars"},
+    "report_col_level": {"pt_BR": "Nível", "en": "Level"},
+    "report_col_contacts": {"pt_BR": "Contatos", "en": "Contacts"},
+    "report_h_tickets": {"pt_BR": "Tickets por tipo e categoria", "en": "Tickets by type and category"},
+    "report_tickets_prose": {
+        "pt_BR": "{tickets} tickets resolvidos no período ({previous} no anterior). Tipo mais comum: {top_type}; "
+                 "categoria mais comum: {top_category}.",
+        "en": "{tickets} tickets resolved in the period ({previous} in the previous one). Most common type: "
+              "{top_type}; most common category: {top_category}."},
+    "report_fig_tickets_type": {"pt_BR": "Tickets por tipo", "en": "Tickets by type"},
+    "report_fig_tickets_category": {"pt_BR": "Tickets por categoria", "en": "Tickets by category"},
+    "report_col_type": {"pt_BR": "Tipo", "en": "Type"},
+    "report_col_category": {"pt_BR": "Categoria", "en": "Category"},
+    "report_col_tickets": {"pt_BR": "Tickets", "en": "Tickets"},
+    "report_h_sla": {"pt_BR": "Tempos de resposta e SLA", "en": "Response times and SLA"},
+    "report_sla_prose": {
+        "pt_BR": "Mediana da primeira resposta: {median} em horário corrido, {business} em horário comercial. "
+                 "{share} das primeiras respostas chegaram em até {threshold}.",
+        "en": "Median first response: {median} in calendar time, {business} in business hours. "
+              "{share} of first responses came within {threshold}."},
+    "report_metric_first_response_time": {"pt_BR": "Primeira resposta", "en": "First response"},
+    "report_metric_reply_time": {"pt_BR": "Resposta do agente", "en": "Agent reply"},
+    "report_metric_contact_reply_time": {"pt_BR": "Resposta do contato", "en": "Contact reply"},
+    "report_metric_resolution_time": {"pt_BR": "Resolução", "en": "Resolution"},
+    "report_col_metric": {"pt_BR": "Medida", "en": "Metric"},
+    "report_col_count": {"pt_BR": "Medidos", "en": "Measured"},
+    "report_col_open": {"pt_BR": "Em aberto", "en": "Open"},
+    "report_col_mean": {"pt_BR": "Média", "en": "Mean"},
+    "report_col_median": {"pt_BR": "Mediana", "en": "Median"},
+    "report_col_within": {"pt_BR": "≤ {threshold}", "en": "≤ {threshold}"},
+    "report_col_business": {"pt_BR": "{name} (comercial)", "en": "{name} (business)"},
+    "report_h_overview": {"pt_BR": "Visão geral", "en": "Overview"},
+    "report_overview_prose": {
+        "pt_BR": "Cada tempo é dado em horário corrido e em horário comercial (só o expediente, sem feriados). "
+                 "Percentis por interpolação linear entre as posições vizinhas; “em aberto” são esperas ainda sem "
+                 "resposta no fim do período, fora das estatísticas.",
+        "en": "Every time is given in calendar time and in business hours (working time only, holidays excluded). "
+              "Percentiles interpolate linearly between neighbouring ranks; “open” counts waits still unanswered "
+              "at the end of the period, left out of the statistics."},
+    "report_h_agents": {"pt_BR": "Por agente", "en": "Per agent"},
+    "report_agents_prose": {
+        "pt_BR": "Respostas do agente, creditadas a quem respondeu; primeiras respostas, ao agente da primeira "
+                 "resposta. {agents} agentes responderam no período.",
+        "en": "Agent replies, credited to the agent who sent them; first responses, to the agent of the first "
+              "reply. {agents} agents replied in the period."},
+    "report_col_agent": {"pt_BR": "Agente", "en": "Agent"},
+    "report_h_business": {"pt_BR": "Horário comercial", "en": "Business hours"},
+    "report_business_prose": {
+        "pt_BR": "A mediana da resposta do agente é {calendar} em horário corrido e {business} em horário "
+                 "comercial: a diferença é o tempo em que a mensagem esperou fora do expediente.",
+        "en": "The median agent reply is {calendar} in calendar time and {business} in business hours: the "
+              "difference is the time messages waited outside working hours."},
+    "report_fig_by_hour": {"pt_BR": "Mediana da resposta do agente pela hora de chegada da mensagem",
+                           "en": "Median agent reply by the hour the message arrived"},
+    "report_col_hour": {"pt_BR": "Hora", "en": "Hour"},
+    "report_col_calendar": {"pt_BR": "Corrido", "en": "Calendar"},
+    "report_col_business_time": {"pt_BR": "Comercial", "en": "Business"},
+    "report_h_outliers": {"pt_BR": "Casos extremos", "en": "Outliers"},
+    "report_outliers_prose": {
+        "pt_BR": "As {n} respostas do agente mais lentas do período, com os ids das mensagens que as formam.",
+        "en": "The {n} slowest agent replies of the period, with the ids of the messages that make them."},
+    "report_col_rank": {"pt_BR": "#", "en": "#"},
+    "report_col_conversation": {"pt_BR": "Conversa", "en": "Conversation"},
+    "report_col_from_message": {"pt_BR": "Mensagem do contato", "en": "Contact message"},
+    "report_col_to_message": {"pt_BR": "Resposta", "en": "Reply"},
+    "report_col_from_at": {"pt_BR": "Recebida em", "en": "Received at"},
+    "report_col_to_at": {"pt_BR": "Respondida em", "en": "Replied at"},
+    "report_h_distribution": {"pt_BR": "Distribuição de estrelas", "en": "Stars distribution"},
+    "report_distribution_prose": {
+        "pt_BR": "{contacts} contatos no fim do período, com média de {mean} estrelas ({mean_prev} no fim do "
+                 "período anterior).",
+        "en": "{contacts} contacts at the end of the period, averaging {mean} stars ({mean_prev} at the end of "
+              "the previous period)."},
+    "report_h_meaning": {"pt_BR": "O que cada nível significa", "en": "What each level means"},
+    "report_col_condition": {"pt_BR": "Condição", "en": "Condition"},
+    "report_h_transitions": {"pt_BR": "Como os contatos mudaram de nível", "en": "How contacts moved between levels"},
+    "report_transitions_prose": {
+        "pt_BR": "Entre {start} e {end}, {up} contatos subiram de nível, {down} caíram e {same} ficaram onde estavam.",
+        "en": "Between {start} and {end}, {up} contacts moved up, {down} went down and {same} stayed where they were."},
+    "report_fig_transitions": {"pt_BR": "Contatos por nível no início (linhas) e no fim (colunas)",
+                               "en": "Contacts by level at the start (rows) and at the end (columns)"},
+    "report_col_from_stars": {"pt_BR": "Antes", "en": "Before"},
+    "report_col_to_stars": {"pt_BR": "Depois", "en": "After"},
+    "report_h_by_channel": {"pt_BR": "Estrelas por canal", "en": "Stars by channel"},
+    "report_fig_by_channel": {"pt_BR": "Participação de cada nível por canal principal do contato",
+                              "en": "Share of each level by the contact's main channel"},
+    "report_h_down": {"pt_BR": "Contatos que caíram", "en": "Contacts who went down"},
+    "report_down_prose": {"pt_BR": "{n} contatos caíram de nível. Os {shown} com a maior queda:",
+                          "en": "{n} contacts went down a level. The {shown} with the largest drop:"},
+    "report_down_none": {"pt_BR": "Nenhum contato caiu de nível no período.",
+                         "en": "No contact went down a level in the period."},
+    "report_col_contact": {"pt_BR": "Contato", "en": "Contact"},
+    "report_col_phone": {"pt_BR": "Telefone", "en": "Phone"},
+    "report_col_email": {"pt_BR": "E-mail", "en": "E-mail"},
+    "report_col_reason": {"pt_BR": "Motivo", "en": "Reason"},
 }
 
 _TABLES = {"status": STATUSES, "channel": CHANNELS, "ticket_type": TICKET_TYPES, "role": ROLES}

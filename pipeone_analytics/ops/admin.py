@@ -143,7 +143,7 @@ def set_setting(store: Store, actor: Actor | None, key: str, value: Any) -> None
         try:
             text = json.dumps(plain(value), ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError):
-            raise op.fail("ops_setting_not_json", key=key) from None
+            raise op.fail("ops_setting_not_json", setting=key) from None
         rows = op.con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchall()
         op.con.execute("INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
@@ -161,9 +161,9 @@ def get_settings(store: Store) -> pd.DataFrame:
 
 def teammates(store: Store) -> pd.DataFrame:
     """Every teammate, active first. Columns: agent_id, name, email, role, team, active."""
-    return store.df("SELECT agent_id, name, email, role, team, active FROM agents ORDER BY NOT active, name, agent_id")
+    return store.df("SELECT agent_id, name, email, role, team, active FROM agents ORDER BY NOT active, lower(name), agent_id")
 
 
 def categories(store: Store) -> pd.DataFrame:
     """Every ticket category, active first. Columns: category_id, name, active."""
-    return store.df("SELECT category_id, name, active FROM categories ORDER BY NOT active, name, category_id")
+    return store.df("SELECT category_id, name, active FROM categories ORDER BY NOT active, lower(name), category_id")

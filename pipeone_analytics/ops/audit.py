@@ -94,9 +94,9 @@ class Operation:
         """The account's UI language, for error messages."""
         return self.store.settings.locale
 
-    def fail(self, key: str, **values: Any) -> ValidationError:
-        """A ValidationError with the i18n message `key` in the account locale (raise it)."""
-        return ValidationError(i18n.t(key, self.locale, **values))
+    def fail(self, message: str, /, **values: Any) -> ValidationError:
+        """A ValidationError with the i18n message key `message` in the account locale (raise it)."""
+        return ValidationError(i18n.t(message, self.locale, **values))
 
 
 @contextlib.contextmanager

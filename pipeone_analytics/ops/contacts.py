@@ -45,7 +45,7 @@ def _changed(op: Operation, row: dict[str, Any], name: str | None, phone: str | 
     merged = dict(row.get("attributes") or {})
     for key, value in (attributes or {}).items():
         if key in FIELDS or key == "contact_id":
-            raise op.fail("ops_attribute_reserved", key=key)
+            raise op.fail("ops_attribute_reserved", attribute=key)
         if value is None:
             merged.pop(key, None)
         else:

@@ -8,7 +8,7 @@ from pipeone_analytics.ops.permissions import Actor, acting_user
 from pipeone_analytics.store import Store
 from scenario import Scenario
 
-TABLES = ("events", "tickets", "audit_log", "outbox", "messages", "contacts", "agents", "categories",
+TABLES = ("events", "tickets", "audit_log", "outbox", "messages", "conversations", "contacts", "agents", "categories",
           "templates", "settings")
 
 
