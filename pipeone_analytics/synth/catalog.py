@@ -117,9 +117,14 @@ TEMPLATES = (
     ("tpl08", "Pedido saiu para entrega",
      "{{ company }}: {{ first_name }}, seu pedido saiu para entrega e chega hoje.", "sms", None),
 )
-# Campaign template per channel (automation messages that open a conversation).
-CAMPAIGN_TEMPLATES = {"whatsapp": ("tpl02", "tpl07"), "sms": ("tpl03", "tpl08"), "email": ("tpl06",),
-                      "webchat": ("tpl02",), "instagram": ("tpl02",), "messenger": ("tpl02",)}
+# Campaign templates per channel (automation messages that open a conversation), picked at random;
+# in November the Black Friday template replaces the chat ones.
+CAMPAIGN_TEMPLATES = {"whatsapp": ("tpl07", "tpl07"), "sms": ("tpl03", "tpl08"), "email": ("tpl06", "tpl06"),
+                      "webchat": ("tpl07", "tpl07"), "instagram": ("tpl07", "tpl07"), "messenger": ("tpl07", "tpl07")}
+SEASONAL_TEMPLATE = ("tpl02", 11)    # (template, month) of the Black Friday campaign
+# Campaigns go out in bursts on these weekdays (0 = Monday) at 10:00 local.
+CAMPAIGN_WEEKDAYS = (1, 3)
+CAMPAIGN_HOUR = 10
 AFTER_HOURS_TEMPLATE = "tpl04"
 # Templates an agent picks during a conversation: greeting, survey, payment slip, catalog.
 AGENT_TEMPLATES = ("tpl01", "tpl05", "tpl06", "tpl07")

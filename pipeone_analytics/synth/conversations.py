@@ -37,7 +37,8 @@ AGENT_SIGMA = np.array([0.5, 0.5, 0.5, 0.8, 0.5, 0.5])
 HOLD_MEDIAN = np.array([60.0, 60.0, 60.0, 300.0, 20.0, 4.0])
 ON_CALL_SHARE = 0.15     # replies outside business hours that do not wait for the next opening
 SHARES = dict(unanswered=0.06, campaign_reply=0.6, outreach_reply=0.7, reopen=0.12, transfer=0.14,
-              hold=0.12, resolve=0.8, note=0.08, snapshot=0.025, after_hours_reply=0.85)
+              hold=0.12, resolve=0.8, note=0.08, snapshot=0.025, after_hours_reply=0.85,
+              switch=0.06)
 
 
 @dataclass
@@ -106,14 +107,21 @@ def _lognormal(rng: np.random.Generator, median_seconds: np.ndarray, sigma: np.n
 
 def _sample_starts(rng: np.random.Generator, clock: Clock, first: int, last: int, profile: np.ndarray,
                    kind: np.ndarray) -> np.ndarray:
-    """Local start times: OTHER_DAYS contacts write in the evening, FAST/MODERATE during office hours."""
-    mode = np.where((profile >= MODERATE) | (kind != INBOUND), 1, np.where(profile == OTHER_DAYS, 2, 0))
+    """Local start times: OTHER_DAYS contacts write in the evening, FAST/MODERATE during office hours;
+    campaigns go out in bursts on campaign days."""
+    mode = np.where((profile >= MODERATE) | (kind == OUTREACH), 1, np.where(profile == OTHER_DAYS, 2, 0))
+    days = np.arange(first, last + 1)
+    campaign_days = days[clock.workday[days] & np.isin(clock.weekday[days], catalog.CAMPAIGN_WEEKDAYS)]
+    mode = np.where((kind == CAMPAIGN) & (len(campaign_days) > 0), 3, np.where(kind == CAMPAIGN, 1, mode))
     out = np.zeros(len(profile), np.int64)
     for m, name in enumerate(("any", "office", "evening")):
         rows = np.nonzero(mode == m)[0]
         cum = np.cumsum(clock.slot_weights(first, last, name))
         slot = np.searchsorted(cum, rng.random(len(rows)) * cum[-1], side="right")
         out[rows] = clock.start_of(first) + slot * HOUR + rng.integers(0, HOUR, len(rows))
+    rows = np.nonzero(mode == 3)[0]
+    day = campaign_days[rng.integers(0, max(len(campaign_days), 1), len(rows))]
+    out[rows] = clock.start_of(day) + catalog.CAMPAIGN_HOUR * HOUR + rng.integers(0, 40 * 60, len(rows))
     return out
 
 
@@ -148,6 +156,12 @@ def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int,
     # Channel: mostly the contact's preferred one, else one their details allow.
     other = np.where(has_phone[contact], rng.choice([0, 0, 2, 1], n), np.where(has_email[contact], 3, 1))
     channel = np.where(rng.random(n) < 0.85, channel_pref[contact], other)
+    # A few contacts move to another channel from their second turn on (the "last channel" tag changes).
+    whatsapp, email = catalog.CHANNELS.index("whatsapp"), catalog.CHANNELS.index("email")
+    channel2 = np.where(has_phone[contact] & (channel != whatsapp), whatsapp,
+                        np.where(has_email[contact] & (channel != email), email, -1))
+    switch = (channel2 >= 0) & (n_turns >= 4) & (rng.random(n) < SHARES["switch"])
+    switch_turn = np.where(switch, np.where(kind == INBOUND, 2, 3), MAX_TURNS)
     team = np.where(kind == OUTREACH, 1, rng.choice(3, n, p=np.array(catalog.TEAM_WEIGHTS)))
     agent1 = _agents(rng, team)
     agent2 = _agents(rng, np.where(rng.random(n) < 0.7, team, (team + 1) % 3))
@@ -220,7 +234,7 @@ def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int,
     last = n_turns - 1
     rows = np.arange(n)
     messages = _messages(rng, tc, tk, msg_turn, offset, tstart, company, automation, turn_agent, kind,
-                         channel, contact, clock, start, fa, n_agent, turn_end)
+                         channel, contact, clock, start, fa, n_agent, turn_end, switch_turn, channel2)
     events, tickets, final = _events(rng, clock, first_day, last_day, n, prof, kind, fa, n_agent, tstart,
                                      turn_end, last, rows, start, agent1, turn_agent, team, reopen_turn,
                                      transfer_j, hold_j, hold_back_turn)
@@ -230,7 +244,7 @@ def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int,
 
 
 def _messages(rng, tc, tk, msg_turn, offset, tstart, company, automation, turn_agent, kind, channel,
-              contact, clock, start, fa, n_agent, turn_end) -> Frame:
+              contact, clock, start, fa, n_agent, turn_end, switch_turn, channel2) -> Frame:
     """Messages of the turns, plus after-hours automatic replies and internal notes."""
     conv, k = tc[msg_turn], tk[msg_turn]
     m = len(conv)
@@ -240,9 +254,14 @@ def _messages(rng, tc, tk, msg_turn, offset, tstart, company, automation, turn_a
     agent = np.where(sender == 1, turn_agent[conv, k], -1)
     tpl = np.full(m, -1)
     ids = {t[0]: i for i, t in enumerate(catalog.TEMPLATES)}
-    campaign_tpl = np.array([ids[catalog.CAMPAIGN_TEMPLATES[c][0]] for c in catalog.CHANNELS])
-    alt_tpl = np.array([ids[catalog.CAMPAIGN_TEMPLATES[c][-1]] for c in catalog.CHANNELS])
-    campaign = np.where(rng.random(m) < 0.6, campaign_tpl[channel[conv]], alt_tpl[channel[conv]])
+    choice = rng.integers(0, 2, m)
+    campaign = np.array([[ids[t] for t in catalog.CAMPAIGN_TEMPLATES[c]] for c in catalog.CHANNELS])[
+        channel[conv], choice]
+    seasonal, month = catalog.SEASONAL_TEMPLATE
+    sent_month = (tstart[conv, k] // DAY).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 + 1
+    chat = np.isin(channel[conv], [catalog.CHANNELS.index(c) for c in ("whatsapp", "webchat", "instagram",
+                                                                        "messenger")])
+    campaign = np.where(chat & (sent_month == month), ids[seasonal], campaign)
     tpl = np.where(is_auto, campaign, tpl)
     first_of_turn = np.concatenate(([True], msg_turn[1:] != msg_turn[:-1]))
     greet = is_company & ~is_auto & (k == fa[conv]) & first_of_turn & (rng.random(m) < 0.25)
@@ -252,7 +271,9 @@ def _messages(rng, tc, tk, msg_turn, offset, tstart, company, automation, turn_a
     text = np.where(sender == 0, rng.integers(0, len(catalog.CONTACT_TEXTS), m),
                     rng.integers(0, len(catalog.AGENT_TEXTS), m))
     attach = np.where((sender == 0) & (rng.random(m) < 0.04), rng.integers(0, 3, m), -1)
-    cols = {"conv": conv, "contact": contact[conv], "channel": channel[conv], "sent": tstart[conv, k] + offset,
+    moved = k >= switch_turn[conv]
+    cols = {"conv": conv, "contact": contact[conv], "channel": np.where(moved, channel2[conv], channel[conv]),
+            "sent": tstart[conv, k] + offset,
             "sender": sender, "agent": agent, "template": tpl, "text": text, "attach": attach}
 
     # Automatic reply when a contact opens a conversation outside business hours.
@@ -265,7 +286,8 @@ def _messages(rng, tc, tk, msg_turn, offset, tstart, company, automation, turn_a
     # Internal notes right after an agent turn.
     noted = np.nonzero((rng.random(n) < SHARES["note"]) & (n_agent >= 1))[0]
     nk = fa[noted] + 2 * (rng.random(len(noted)) * n_agent[noted]).astype(int)
-    notes = {"conv": noted, "contact": contact[noted], "channel": channel[noted],
+    note_channel = np.where(nk >= switch_turn[noted], channel2[noted], channel[noted])
+    notes = {"conv": noted, "contact": contact[noted], "channel": note_channel,
              "sent": turn_end[noted, nk] + rng.integers(20, 400, len(noted)), "sender": np.full(len(noted), 3),
              "agent": turn_agent[noted, nk], "template": np.full(len(noted), -1),
              "text": rng.integers(0, len(catalog.NOTE_TEXTS), len(noted)), "attach": np.full(len(noted), -1)}
