@@ -82,6 +82,22 @@ def with_skipped(frame: pd.DataFrame, skipped: list[dict[str, Any]]) -> pd.DataF
     return (pd.concat([out, extra], ignore_index=True) if len(extra) else out).astype({"_line": "Int64"})
 
 
+def read_csv(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
+    """Every cell of a CSV as text, plus `_line`: the line where each record starts (quoted fields
+    may span lines). ImportFailed when it cannot be read or lacks a required column."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"{path.name} is not a readable CSV: {str(exc).splitlines()[0]}") from None
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise ImportFailed(f"{path.name} is not {what}: no column {', '.join(missing)}")
+    breaks = sum(raw[c][raw[c].str.contains("\n", regex=False)].str.count("\n").reindex(raw.index, fill_value=0)
+                 for c in raw.columns)
+    raw["_line"] = 2 + raw.index + breaks.cumsum() - breaks  # line 1 is the header
+    return raw
+
+
 def attachments_json(items: list[dict[str, Any]]) -> str | None:
     """A JSON list of attachment objects, or None when there are none."""
     return json.dumps(items, ensure_ascii=False) if items else None

@@ -9,104 +9,111 @@ floats (`3.0`) are read as integers. The channel is `other`: DESIGN's channel li
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..config import Settings
 from ..errors import ImportFailed
-from .adapters import with_skipped
+from .adapters import read_csv, with_skipped
 
 COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id",
            "in_response_to_tweet_id")
 DATE_FORMAT = "%a %b %d %H:%M:%S %z %Y"
-TWEET_ID = re.compile(r"(\d+)(?:\.0*)?")
+MONTHS = {m: f"{i:02d}" for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                                                "Nov", "Dec"), start=1)}
+def _created(raw: pd.Series) -> pd.Series:
+    """created_at in UTC: the TWCS format, else ISO-8601 with an offset; NaT otherwise."""
+    text = raw.str.strip()
+    # The usual fixed-width shape, rewritten as ISO-8601 so that pandas parses it in C.
+    usual = text.str.fullmatch(r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}")
+    iso = (text.str.slice(26, 30) + "-" + text.str.slice(4, 7).map(MONTHS) + "-" + text.str.slice(8, 10) + "T"
+           + text.str.slice(11, 19) + text.str.slice(20, 25))
+    when = pd.to_datetime(iso.where(usual), format="ISO8601", utc=True, errors="coerce")
+    strict = when.isna() & text.ne("")
+    if strict.any():
+        when[strict] = pd.to_datetime(text[strict], format=DATE_FORMAT, utc=True, errors="coerce")
+    other = when.isna() & text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
+    if other.any():
+        when[other] = pd.to_datetime(text[other], format="ISO8601", utc=True, errors="coerce")
+    return when
 
 
-def tweet_id(raw: str) -> str | None:
-    """A tweet id as digits ('3.0' -> '3'), or None when the text is not an id."""
-    m = TWEET_ID.fullmatch(raw.strip())
-    return m[1] if m else None
+def tweet_ids(raw: pd.Series) -> pd.Series:
+    """Tweet ids as digits ('3.0' -> '3'); NaN where the text is not an id."""
+    ids = raw.str.strip().str.replace(r"\.0*$", "", regex=True)
+    return ids.where(ids.str.fullmatch(r"\d+"))
 
 
-def _created(raw: str) -> dt.datetime | None:
-    for parse in (lambda s: dt.datetime.strptime(s, DATE_FORMAT), dt.datetime.fromisoformat):
-        try:
-            when = parse(raw.strip())
-        except ValueError:
-            continue
-        if when.tzinfo is not None:
-            return when.astimezone(dt.timezone.utc)
-    return None
+def _trees(ids: pd.Series, edges: pd.DataFrame) -> np.ndarray:
+    """For each tweet (by position), the smallest position of its connected reply tree.
 
-
-def _components(ids: list[str], links: list[list[str]]) -> list[str]:
-    """For each tweet, a representative of its connected reply tree (union-find with path halving)."""
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, linked in zip(ids, links):
-        for j in linked:
-            if j in parent:
-                a, b = find(i), find(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-    return [find(i) for i in ids]
+    edges: columns a, b (tweet ids); ids missing from `ids` are ignored. Min-label propagation
+    with pointer jumping, a few numpy passes for reply trees of any shape."""
+    position = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+    first = position.groupby(level=0).transform("min").to_numpy()  # a repeated id joins its first row
+    position = position[~position.index.duplicated()]
+    a = position.reindex(edges["a"].to_numpy()).to_numpy()
+    b = position.reindex(edges["b"].to_numpy()).to_numpy()
+    keep = ~(np.isnan(a) | np.isnan(b))
+    a = np.concatenate([a[keep].astype(np.int64), np.arange(len(ids))])
+    b = np.concatenate([b[keep].astype(np.int64), first])
+    labels = np.arange(len(ids))
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        new = labels.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
 
 
 def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, pd.DataFrame]:
     """Read a TWCS CSV into contacts, agents, conversations, messages (plus the skipped lines)."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ImportFailed(f"{path.name} is not a readable CSV: {str(exc).splitlines()[0]}") from None
-    missing = [c for c in COLUMNS[:5] if c not in raw.columns]
-    if missing:
-        raise ImportFailed(f"{path.name} is not a TWCS file: no column {', '.join(missing)}")
+    raw = read_csv(path, COLUMNS[:5], "a TWCS file")
     for col in COLUMNS[5:]:
         if col not in raw.columns:
             raw[col] = ""
-
-    rows, skipped = [], []
-    for n, rec in enumerate(raw.to_dict("records"), start=2):  # line 1 is the header
-        tid, when = tweet_id(rec["tweet_id"]), _created(rec["created_at"])
-        inbound = rec["inbound"].strip().lower()
-        links = [tweet_id(x) for x in rec["response_tweet_id"].split(",") if x.strip()]
-        if rec["in_response_to_tweet_id"].strip():
-            links.append(tweet_id(rec["in_response_to_tweet_id"]))
-        problem = ("tweet_id is not a number" if tid is None else
-                   "created_at is not a date with an offset" if when is None else
-                   "inbound is neither True nor False" if inbound not in ("true", "false") else
-                   "author_id is empty" if not rec["author_id"].strip() else
-                   "a reply id is not a number" if None in links else None)
-        if problem:
-            skipped.append({"reason": problem, "_file": path.name, "_line": n,
-                            "raw": ",".join(str(rec[c]) for c in ("tweet_id", "author_id", "inbound", "created_at"))})
-            continue
-        rows.append({"message_id": tid, "author": rec["author_id"].strip(), "inbound": inbound == "true",
-                     "sent_at": when, "body": rec["text"], "links": links, "_file": path.name, "_line": n})
-    if not rows:
+    tid, when, author = tweet_ids(raw["tweet_id"]), _created(raw["created_at"]), raw["author_id"].str.strip()
+    inbound = raw["inbound"].str.strip().str.lower().map({"true": True, "false": False})
+    parent_text = raw["in_response_to_tweet_id"].str.strip()
+    parent = tweet_ids(parent_text)
+    replies = raw["response_tweet_id"].str.split(",").explode().str.strip()
+    replies = replies[replies.fillna("") != ""]
+    reply_ids = tweet_ids(replies)
+    bad_link = (parent.isna() & (parent_text != "")) | pd.Series(reply_ids.isna().groupby(level=0).any()).reindex(
+        raw.index, fill_value=False)
+    problem = pd.Series(np.select(
+        [tid.isna(), when.isna(), inbound.isna(), author == "", bad_link],
+        ["tweet_id is not a number", "created_at is not a date with an offset", "inbound is neither True nor False",
+         "author_id is empty", "a reply id is not a number"], default=""), index=raw.index)
+    skipped = [{"reason": r, "_file": path.name, "_line": n, "raw": ",".join(x)} for r, n, *x in zip(
+        problem[problem != ""], raw["_line"][problem != ""], raw["tweet_id"][problem != ""],
+        raw["author_id"][problem != ""], raw["inbound"][problem != ""], raw["created_at"][problem != ""])]
+    ok = problem == ""
+    if not ok.any():
         raise ImportFailed(f"{path.name}: no usable tweet ({len(skipped)} rejected)")
-    frame = pd.DataFrame(rows)
-    frame["tree"] = _components(frame["message_id"].tolist(), frame["links"].tolist())
-    frame["sent_at"] = pd.to_datetime(frame["sent_at"], utc=True)
+
+    frame = pd.DataFrame({"message_id": tid[ok], "author": author[ok], "inbound": inbound[ok].astype(bool),
+                          "sent_at": when[ok], "body": raw["text"][ok], "_file": path.name,
+                          "_line": raw["_line"][ok]}).reset_index(drop=True)
+    edges = pd.concat([pd.DataFrame({"a": tid[ok & parent.notna()], "b": parent[ok & parent.notna()]}),
+                       pd.DataFrame({"a": tid.reindex(reply_ids.index), "b": reply_ids})[
+                           lambda e: e.index.isin(raw.index[ok]) & e["b"].notna()]])
+    frame["tree"] = _trees(frame["message_id"], edges)
     frame = frame.sort_values(["sent_at", "message_id"], kind="stable")
     frame["conversation_id"] = frame.groupby("tree")["message_id"].transform("first")
     contact = frame[frame["inbound"]].groupby("tree")["author"].first()
     frame["conv_contact"] = frame["tree"].map(contact)
 
     orphan = frame["conv_contact"].isna()
-    skipped += [{"reason": "reply tree has no inbound (customer) tweet",
-                 "raw": r["message_id"], "_file": r["_file"], "_line": r["_line"]} for r in frame[orphan].to_dict("records")]
+    skipped += [{"reason": "reply tree has no inbound (customer) tweet", "raw": m, "_file": f, "_line": n}
+                for m, f, n in zip(frame["message_id"][orphan], frame["_file"][orphan], frame["_line"][orphan])]
     frame = frame[~orphan]
     inbound = frame["inbound"]
     messages = pd.DataFrame({

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ def _number(raw: str) -> str:
     return raw[len("whatsapp:"):] if raw.lower().startswith("whatsapp:") else raw
 
 
+@functools.lru_cache(maxsize=65536)
 def _key(raw: str, region: str) -> str:
     """The contact id of a number: its E.164 form when valid, else the number as written."""
     number = _number(raw.strip())

@@ -150,3 +150,23 @@ def test_chat_miner_fixtures_import(store: Store) -> None:
     s = summary(store)
     assert (s["n"], s["outbound"]) == (12, 4)
     assert s["first"] == utc("2019-01-01 13:25")  # 11:25 in Sao Paulo, UTC-2 (summer time) in January 2019
+
+
+def test_cli_import_detects_the_format_and_passes_the_options(settings, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeone_analytics.cli import main
+
+    db = str(settings.db_path)
+    assert main(["import", str(FIXTURES / "android_ptbr_24h.txt"), "--db", db, "--agent-name", "Loja Exemplo",
+                 "--gap-days", "12"]) == 0
+    store = Store(settings.db_path, settings)
+    # --gap-days 12 keeps 2 March and 13 March (11 days apart) in one conversation.
+    assert store.df("SELECT count(*) AS n FROM conversations")["n"].iloc[0] == 1
+    assert store.df("SELECT count(*) AS n FROM messages WHERE direction = 'outbound'")["n"].iloc[0] == 2
+    capsys.readouterr()
+    assert main(["import", str(FIXTURES / "undecidable.txt"), "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pipeone: error: cannot tell the date order of undecidable.txt") and err.count("\n") == 1
+    assert main(["import", str(FIXTURES / "undecidable.txt"), "--db", db, "--date-order", "mdy",
+                 "--agent-name", "Agent"]) == 0
+    first = store.df("SELECT min(sent_at) AS t FROM messages WHERE body = 'hi'")["t"].iloc[0]
+    assert first == utc("2024-01-02 13:00")  # 10:00 in Sao Paulo (UTC-3), read as month/day

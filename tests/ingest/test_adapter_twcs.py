@@ -53,5 +53,6 @@ def test_rejects_point_at_their_lines() -> None:
                            9: "reply tree has no inbound (customer) tweet"}
 
 
-def test_tweet_id_tolerates_floats() -> None:
-    assert [twcs.tweet_id(x) for x in ("3.0", " 12 ", "7.", "1e5", "")] == ["3", "12", "7", None, None]
+def test_tweet_ids_tolerate_floats() -> None:
+    ids = twcs.tweet_ids(pd.Series(["3.0", " 12 ", "7.", "1e5", ""]))
+    assert ids.fillna("-").tolist() == ["3", "12", "7", "-", "-"]
