@@ -20,7 +20,7 @@ import pandas as pd
 from ..config import Settings
 from ..errors import ImportFailed
 from ..phones import check_phone
-from .adapters import gap_days, split_by_gap, with_skipped
+from .adapters import gap_days, read_csv, split_by_gap, with_skipped
 
 COLUMNS = ("From", "To", "Body", "SentDate", "Sid", "Direction")
 
@@ -53,16 +53,9 @@ def _sent_at(raw: str) -> dt.datetime | None:
 def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, pd.DataFrame]:
     """Read a Twilio message log into contacts, conversations, messages (plus the skipped lines)."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ImportFailed(f"{path.name} is not a readable CSV: {str(exc).splitlines()[0]}") from None
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise ImportFailed(f"{path.name} is not a Twilio message log: no column {', '.join(missing)}")
+    raw = read_csv(path, COLUMNS, "a Twilio message log")
     region = settings.phone_region
     company = {_key(n, region) for n in options.get("company_number") or []}
-    raw["_line"] = raw.index + 2  # line 1 is the header
 
     rows, skipped = [], []
     for rec in raw.to_dict("records"):

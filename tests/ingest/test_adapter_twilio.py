@@ -95,3 +95,14 @@ def test_not_a_twilio_log(tmp_path: Path) -> None:
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ImportFailed, match="not a Twilio message log: no column From, To, Body, SentDate, Sid"):
         read(other)
+
+
+def test_line_numbers_count_the_lines_of_multi_line_bodies(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("From,To,Body,SentDate,Sid,Direction\n"
+                   '+5511988887777,+5511999990000,"linha 1\nlinha 2",2024-03-01T12:00:00Z,SM1,inbound\n'
+                   "+5511988887777,+5511999990000,oi,ontem,SM2,inbound\n", encoding="utf-8")
+    tables = read(log)
+    assert tables["messages"]["body"].tolist() == ["linha 1\nlinha 2"]
+    assert tables["messages"]["_line"].tolist() == [2]
+    assert tables["skipped"]["_line"].tolist() == [4]  # header 1, first record on lines 2-3
