@@ -69,11 +69,13 @@ def shapes(rng: np.random.Generator, profile: np.ndarray) -> Shapes:
                               np.where(rng.random(n) < SHARES["campaign_reply"], 2 + extra, 1),
                               np.where(rng.random(n) < SHARES["outreach_reply"], 2 + extra, 1)))
     turns = np.minimum(np.where(profile == NO_REPLY, 1, turns), MAX_TURNS)
-    k = np.arange(MAX_TURNS)[None, :]
-    company = (np.where(kind == INBOUND, 0, 1)[:, None] + k) % 2 == 1
-    msgs = np.where(company, rng.geometric(0.7, (n, MAX_TURNS)), rng.geometric(0.6, (n, MAX_TURNS)))
-    msgs[:, 0] = np.where(kind == INBOUND, msgs[:, 0], 1)
-    msgs = np.where(k < turns[:, None], msgs, 0)
+    rows, k = np.nonzero(np.arange(MAX_TURNS)[None, :] < turns[:, None])
+    company = (np.where(kind == INBOUND, 0, 1)[rows] + k) % 2 == 1
+    # 1 + geometric extra messages: mean 1.43 per company turn, 1.67 per contact turn.
+    count = rng.geometric(np.where(company, 0.7, 0.6))
+    count[(k == 0) & (kind[rows] != INBOUND)] = 1
+    msgs = np.zeros((n, MAX_TURNS), np.int64)
+    msgs[rows, k] = count
     return Shapes(kind, turns, msgs)
 
 
