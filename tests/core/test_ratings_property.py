@@ -16,14 +16,16 @@ from pipeone_analytics.core.filters import Filters
 from pipeone_analytics.core.interactions import ledger
 from tests.scenario import Scenario
 
-TZ = zoneinfo.ZoneInfo("America/Sao_Paulo")
-BASE = dt.datetime(2026, 11, 2, 21, 0, tzinfo=TZ)  # offsets of minutes from here cross local midnights
+# (timezone, start): minutes from the start cross local midnights, and in the last two a DST change
+# (Sao Paulo began DST on 2018-11-04 00:00; New York ended it on 2026-11-01 02:00)
+ZONES = [("America/Sao_Paulo", dt.datetime(2026, 11, 2, 21, 0)), ("America/Sao_Paulo", dt.datetime(2018, 11, 2, 21, 0)),
+         ("America/New_York", dt.datetime(2026, 10, 30, 21, 0))]
 PHONES = {"valid": "+55 11 91234-5678", "invalid": "123", "missing": None}
 KINDS = {"contact": "inbound", "agent": "outbound", "automation": "outbound", "note": "outbound"}
 CONTACTS = ["c0", "c1", "c2", "c3"]
 
 
-def reference(messages: list[dict], phones: dict[str, str], as_of: dt.datetime):
+def reference(messages: list[dict], phones: dict[str, str], as_of: dt.datetime, tz: zoneinfo.ZoneInfo):
     """(per contact (stars, sent, received, interactions, same_day, within_30m, within_2h), ledger pairs)."""
     seen = [m for m in messages if m["sent_at"] <= as_of]
     sent, received = defaultdict(int), defaultdict(int)
@@ -45,7 +47,7 @@ def reference(messages: list[dict], phones: dict[str, str], as_of: dt.datetime):
         seconds = (after["sent_at"] - before["sent_at"]).total_seconds()
         row = inter[after["contact_id"]]
         row[0] += 1
-        row[1] += before["sent_at"].astimezone(TZ).date() == after["sent_at"].astimezone(TZ).date()
+        row[1] += before["sent_at"].astimezone(tz).date() == after["sent_at"].astimezone(tz).date()
         row[2] += seconds <= 1800
         row[3] += seconds <= 7200
     out = {}
@@ -74,30 +76,32 @@ def reference(messages: list[dict], phones: dict[str, str], as_of: dt.datetime):
 
 message = st.tuples(st.sampled_from(CONTACTS), st.integers(0, 2),       # contact, its conversation
                     st.sampled_from(sorted(KINDS)), st.sampled_from(["whatsapp", "sms"]),
-                    st.integers(0, 3 * 24 * 60),                         # minutes after BASE
+                    st.integers(0, 3 * 24 * 60),                         # minutes after the start
                     st.sampled_from([0, 0, 0, 1, 59]))                   # extra seconds (ties, boundaries)
 
 
 cases = dict(phones=st.fixed_dictionaries({c: st.sampled_from(sorted(PHONES)) for c in CONTACTS}),
-             rows=st.lists(message, max_size=40), cut=st.integers(0, 3 * 24 * 60))
+             rows=st.lists(message, max_size=40), cut=st.integers(0, 3 * 24 * 60), zone=st.sampled_from(ZONES))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(**cases)
-def test_sql_equals_reference(phones: dict[str, str], rows: list[tuple], cut: int):
-    check(phones, rows, cut)
+def test_sql_equals_reference(phones: dict[str, str], rows: list[tuple], cut: int, zone: tuple) -> None:
+    check(phones, rows, cut, zone)
 
 
 @pytest.mark.slow
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(**cases)
-def test_sql_equals_reference_many(phones: dict[str, str], rows: list[tuple], cut: int):
-    check(phones, rows, cut)
+def test_sql_equals_reference_many(phones: dict[str, str], rows: list[tuple], cut: int, zone: tuple) -> None:
+    check(phones, rows, cut, zone)
 
 
-def check(phones: dict[str, str], rows: list[tuple], cut: int) -> None:
+def check(phones: dict[str, str], rows: list[tuple], cut: int, zone: tuple) -> None:
     """Build the scenario, compute both sides, compare ratings (all counts) and the ledger."""
-    scn = Scenario()
+    tz = zoneinfo.ZoneInfo(zone[0])
+    base = zone[1].replace(tzinfo=tz)
+    scn = Scenario(timezone=zone[0])
     for c in CONTACTS:
         scn.contact(c, PHONES[phones[c]])
     messages = []
@@ -105,14 +109,14 @@ def check(phones: dict[str, str], rows: list[tuple], cut: int) -> None:
         conv = f"{c}-v{k}"
         if conv not in {r["conversation_id"] for r in scn.rows.get("conversations", [])}:
             scn.conversation(conv, c)
-        when = BASE + dt.timedelta(minutes=minutes, seconds=seconds)
+        when = (base.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes, seconds=seconds)).astimezone(tz)
         mid = f"m{(i * 7919) % 1000:03d}"  # ids unrelated to time order, unique
         scn.message(conv, when.isoformat(), KINDS[kind], kind, channel=channel, message_id=mid,
                     agent="ann" if kind == "agent" else None)
         messages.append({"message_id": mid, "conversation_id": conv, "contact_id": c, "sent_at": when,
                          "direction": KINDS[kind], "sender_type": kind})
-    as_of = BASE + dt.timedelta(minutes=cut)
-    expected, expected_ledger = reference(messages, {c: phones[c] for c in CONTACTS}, as_of)
+    as_of = (base.astimezone(dt.timezone.utc) + dt.timedelta(minutes=cut)).astimezone(tz)
+    expected, expected_ledger = reference(messages, {c: phones[c] for c in CONTACTS}, as_of, tz)
 
     store = scn.store()
     got = R.ratings(store, as_of=pd.Timestamp(as_of)).set_index("contact_id")
