@@ -53,8 +53,7 @@ def _conversation_rate(contacts: int, target: float) -> float:
     per_conv = mean_messages(share)
 
     def expected(rate: float) -> float:
-        lam = rate * PROFILE_CONVERSATIONS
-        per_contact = np.where(lam >= 1, lam, lam)
+        per_contact = rate * PROFILE_CONVERSATIONS    # the mean of _per_contact, above or below 1
         return contacts * float(np.sum(share * per_contact * per_conv))
 
     lo, hi = 0.0, 1000.0
@@ -158,8 +157,6 @@ def _chunk(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int
     tickets = tickets.take(np.nonzero(tickets.cols["at"] < end)[0])
 
     # Export-side status snapshot: a few finished conversations give their status and no events.
-    latest = np.zeros(n_conv, np.int64)
-    np.maximum.at(latest, events.cols["conv"], events.cols["at"])
     any_late = np.zeros(n_conv, bool)
     whole = frames["messages"].cols
     any_late[whole["conv"][whole["sent"] >= end]] = True
@@ -188,8 +185,8 @@ def _chunk(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int
 
     agent_ids = [a[0] for a in catalog.AGENTS]
     ev = events.cols
-    value_codes = np.where(ev["value"] >= 0, ev["value"],
-                           np.where(ev["value"] == -1, -1, len(agent_ids) - 2 - ev["value"]))
+    # Event values: an agent index, -1 for none, or -2 - (index of a status) for status_changed.
+    value_codes = np.where(ev["value"] >= -1, ev["value"], len(agent_ids) - 2 - ev["value"])
     tables = {
         "contacts": contacts,
         "conversations": pa.table({
@@ -207,7 +204,7 @@ def _chunk(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int
             "at": stamp(ev["at"]),
             "actor_id": _coded(ev["actor"], agent_ids),
             "kind": _coded(ev["kind"], EVENT_KINDS),
-            "value": _coded(value_codes, agent_ids + ["on_hold", "in_progress"]),
+            "value": _coded(value_codes, agent_ids + list(STATUSES)),
         }, schema=schemas["events"]),
         "tickets": pa.table({
             "ticket_id": ids("tk", offsets["tickets"], len(tickets), 7),

@@ -138,14 +138,37 @@ def _agents(rng: np.random.Generator, team: np.ndarray) -> np.ndarray:
     return out
 
 
-def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int, profile: np.ndarray,
-          channel_pref: np.ndarray, has_phone: np.ndarray, has_email: np.ndarray,
-          per_contact: np.ndarray) -> dict[str, Frame]:
-    """Conversations, messages, events and tickets of the contacts of one chunk (indexes 0..n-1).
+@dataclass
+class Plan:
+    """Per conversation of a chunk: who, when and the turn structure ([conversations, MAX_TURNS] matrices)."""
 
-    per_contact is the number of conversations of each contact. Times are local seconds, not cut at
-    the end of the period yet.
-    """
+    contact: np.ndarray
+    profile: np.ndarray
+    kind: np.ndarray
+    start: np.ndarray
+    channel: np.ndarray
+    channel2: np.ndarray       # channel after switch_turn (-1: none)
+    switch_turn: np.ndarray
+    team: np.ndarray
+    agent1: np.ndarray
+    n_turns: np.ndarray
+    first_agent_turn: np.ndarray   # agent turns are first_agent_turn, +2, +4, ...
+    n_agent: np.ndarray
+    company: np.ndarray        # matrix: turn by the company side
+    automation: np.ndarray     # matrix: the campaign turn
+    turn_agent: np.ndarray     # matrix: agent of each turn (after transfers)
+    reopen_turn: np.ndarray    # contact turn that reopens after a resolve (-1: none)
+    transfer_j: np.ndarray     # agent-turn number handled by the second agent (MAX_TURNS: none)
+    hold_j: np.ndarray         # agent-turn number after which it goes on hold (-1: none)
+    hold_back_turn: np.ndarray  # turn that comes back from hold (-1: stays on hold)
+    tstart: np.ndarray | None = None
+    turn_end: np.ndarray | None = None
+
+
+def _plan(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int, profile: np.ndarray,
+          channel_pref: np.ndarray, has_phone: np.ndarray, has_email: np.ndarray,
+          per_contact: np.ndarray) -> tuple[Plan, np.ndarray]:
+    """Everything about the conversations except times of turns after the first; also the n_msgs matrix."""
     contact = np.repeat(np.arange(len(profile)), per_contact)
     prof = profile[contact]
     sh = shapes(rng, prof)
@@ -169,28 +192,75 @@ def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int,
     agent2 = _agents(rng, np.where(rng.random(n) < 0.7, team, (team + 1) % 3))
     agent2 = np.where(agent2 == agent1, (agent1 + 1) % len(catalog.AGENTS), agent2)
 
-    # Turn structure: side 1 is the company; agent turns are fa, fa+2, ...
-    side0 = np.where(kind == INBOUND, 0, 1)
     fa = np.select([kind == INBOUND, kind == CAMPAIGN], [1, 2], 0)
     n_agent = np.maximum(0, (n_turns - fa + 1) // 2)
     ks = np.arange(MAX_TURNS)[None, :]
-    company = (side0[:, None] + ks) % 2 == 1
-    automation = (kind == CAMPAIGN)[:, None] & (ks == 0)
-    agent_j = (ks - fa[:, None]) // 2
+    company = (np.where(kind == INBOUND, 0, 1)[:, None] + ks) % 2 == 1
     r = rng.random((6, n))
     reopen_j = np.where((r[0] < SHARES["reopen"]) & (n_agent >= 2) & (prof >= OTHER_DAYS),
                         (r[1] * np.maximum(n_agent - 1, 1)).astype(int), -1)
-    reopen_turn = np.where(reopen_j >= 0, fa + 2 * reopen_j + 1, -1)
     transfer_j = np.where((r[2] < SHARES["transfer"]) & (n_agent >= 2),
                           1 + (r[5] * np.maximum(n_agent - 1, 1)).astype(int), MAX_TURNS)
-    hold_j = np.where((r[3] < SHARES["hold"]) & (n_agent >= 1) & (reopen_j < 0),
-                      (r[4] * n_agent).astype(int), -1)
-    hold_back_turn = np.where((hold_j >= 0) & (hold_j + 1 < n_agent), fa + 2 * (hold_j + 1), -1)
-    turn_agent = np.where(agent_j < transfer_j[:, None], agent1[:, None], agent2[:, None])
-    agent_median = np.array([a[4] * 60 for a in catalog.AGENTS])
+    hold_j = np.where((r[3] < SHARES["hold"]) & (n_agent >= 1) & (reopen_j < 0), (r[4] * n_agent).astype(int), -1)
+    plan = Plan(
+        contact=contact, profile=prof, kind=kind, start=start, channel=channel, channel2=channel2,
+        switch_turn=switch_turn, team=team, agent1=agent1, n_turns=n_turns, first_agent_turn=fa, n_agent=n_agent,
+        company=company, automation=(kind == CAMPAIGN)[:, None] & (ks == 0),
+        turn_agent=np.where((ks - fa[:, None]) // 2 < transfer_j[:, None], agent1[:, None], agent2[:, None]),
+        reopen_turn=np.where(reopen_j >= 0, fa + 2 * reopen_j + 1, -1), transfer_j=transfer_j, hold_j=hold_j,
+        hold_back_turn=np.where((hold_j >= 0) & (hold_j + 1 < n_agent), fa + 2 * (hold_j + 1), -1))
+    return plan, n_msgs
 
-    # Message offsets inside each turn, then turn start times step by step.
-    tc, tk = np.nonzero(ks < n_turns[:, None])
+
+def _time_turns(rng: np.random.Generator, clock: Clock, plan: Plan, span: np.ndarray) -> None:
+    """Start time of every turn: one vectorized step per turn position (sets plan.tstart, plan.turn_end)."""
+    n = len(plan.kind)
+    agent_median = np.array([a[4] * 60 for a in catalog.AGENTS])
+    tstart = np.zeros((n, MAX_TURNS), np.int64)
+    tstart[:, 0] = plan.start + np.where(plan.kind == OUTREACH, rng.integers(10, 120, n), 0)
+    for k in range(1, int(plan.n_turns.max(initial=1))):
+        ix = np.nonzero(plan.n_turns > k)[0]
+        p = plan.profile[ix]
+        prev = tstart[ix, k - 1] + span[ix, k - 1]
+        prev_day = clock.start_of(clock.day_of(prev))
+        # Contact side: lognormal by profile; SAME_DAY contacts sleep, OTHER_DAYS ones write on later evenings.
+        reply = prev + _lognormal(rng, CONTACT_MEDIAN[p] * 60, CONTACT_SIGMA[p])
+        hour = reply % DAY // HOUR
+        morning = clock.start_of(clock.day_of(reply) + (hour >= 23)) + 7 * HOUR
+        night = (p == SAME_DAY) & ((hour >= 23) | (hour < 7))
+        reply = np.where(night, morning + _lognormal(rng, np.full(len(ix), 90 * 60), 0.5), reply)
+        evening = 19 * HOUR + rng.integers(0, 4 * HOUR, len(ix))
+        reply = np.where(p == OTHER_DAYS, prev_day + rng.geometric(0.5, len(ix)) * DAY + evening, reply)
+        reopen = plan.reopen_turn[ix] == k
+        days_later = prev_day + rng.geometric(0.4, len(ix)) * DAY
+        reply = np.where(reopen & (p == SAME_DAY), days_later + 9 * HOUR + rng.integers(0, 11 * HOUR, len(ix)),
+                         np.where(reopen & (p == OTHER_DAYS), days_later + evening, reply))
+        # Company side: the agent's speed, slower after a hold, waiting for business hours unless on call.
+        answer = prev + _lognormal(rng, agent_median[plan.turn_agent[ix, k]] * AGENT_PACE[p], AGENT_SIGMA[p])
+        held = plan.hold_back_turn[ix] == k
+        answer += np.where(held, _lognormal(rng, HOLD_MEDIAN[p] * 60, 0.4), 0)
+        wait = (p <= SAME_DAY) & ~clock.in_hours(answer) & (rng.random(len(ix)) >= ON_CALL_SHARE)
+        answer = np.where(wait, clock.next_open(answer) + _lognormal(rng, np.full(len(ix), 45 * 60), 0.9),
+                          answer)
+        next_day = clock.next_workday_open(prev + np.where(held, DAY, 0))
+        answer = np.where(p == OTHER_DAYS, next_day + _lognormal(rng, np.full(len(ix), 40 * 60), 0.6), answer)
+        tstart[ix, k] = np.where(plan.company[ix, k], answer, reply)
+    plan.tstart, plan.turn_end = tstart, tstart + span
+
+
+def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int, profile: np.ndarray,
+          channel_pref: np.ndarray, has_phone: np.ndarray, has_email: np.ndarray,
+          per_contact: np.ndarray) -> dict[str, Frame]:
+    """Conversations, messages, events and tickets of the contacts of one chunk (indexes 0..n-1).
+
+    per_contact is the number of conversations of each contact. Times are local seconds, not cut at
+    the end of the period yet.
+    """
+    plan, n_msgs = _plan(rng, clock, first_day, last_day, profile, channel_pref, has_phone, has_email,
+                         per_contact)
+    n = len(plan.kind)
+    # Message offsets inside each turn (a few seconds apart), then the turn times.
+    tc, tk = np.nonzero(np.arange(MAX_TURNS)[None, :] < plan.n_turns[:, None])
     nm = n_msgs[tc, tk]
     msg_turn = np.repeat(np.arange(len(tc)), nm)
     first_msg = np.concatenate(([0], np.cumsum(nm)[:-1]))
@@ -200,186 +270,155 @@ def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int,
     offset = csum - csum[first_msg][msg_turn]
     span = np.zeros((n, MAX_TURNS), np.int64)
     span[tc, tk] = offset[first_msg + nm - 1]
-    tstart = np.zeros((n, MAX_TURNS), np.int64)
-    tstart[:, 0] = start
-    for k in range(1, int(n_turns.max(initial=1))):
-        ix = np.nonzero(n_turns > k)[0]
-        p = prof[ix]
-        prev = tstart[ix, k - 1] + span[ix, k - 1]
-        prev_day = clock.start_of(clock.day_of(prev))
-        # Contact side.
-        reply = prev + _lognormal(rng, CONTACT_MEDIAN[p] * 60, CONTACT_SIGMA[p])
-        hour = reply % DAY // HOUR
-        morning = clock.start_of(clock.day_of(reply) + (hour >= 23)) + 7 * HOUR
-        night = (p == SAME_DAY) & ((hour >= 23) | (hour < 7))
-        reply = np.where(night, morning + _lognormal(rng, np.full(len(ix), 90 * 60), 0.5), reply)
-        later = prev_day + (1 + rng.geometric(0.5, len(ix))) * DAY
-        evening = 19 * HOUR + rng.integers(0, 4 * HOUR, len(ix))
-        reply = np.where(p == OTHER_DAYS, later - DAY + evening, reply)
-        reopen = reopen_turn[ix] == k
-        days_later = prev_day + rng.geometric(0.4, len(ix)) * DAY
-        reply = np.where(reopen & (p == SAME_DAY), days_later + 9 * HOUR + rng.integers(0, 11 * HOUR, len(ix)),
-                         np.where(reopen & (p == OTHER_DAYS), days_later + evening, reply))
-        # Company side.
-        a = turn_agent[ix, k]
-        answer = prev + _lognormal(rng, agent_median[a] * AGENT_PACE[p], AGENT_SIGMA[p])
-        held = hold_back_turn[ix] == k
-        answer += np.where(held, _lognormal(rng, HOLD_MEDIAN[p] * 60, 0.4), 0)
-        wait = (p <= SAME_DAY) & ~clock.in_hours(answer) & (rng.random(len(ix)) >= ON_CALL_SHARE)
-        answer = np.where(wait, clock.next_open(answer) + _lognormal(rng, np.full(len(ix), 45 * 60), 0.9),
-                          answer)
-        next_day = clock.next_workday_open(prev + np.where(held, DAY, 0))
-        answer = np.where(p == OTHER_DAYS, next_day + _lognormal(rng, np.full(len(ix), 40 * 60), 0.6), answer)
-        tstart[ix, k] = np.where(company[ix, k], answer, reply)
+    _time_turns(rng, clock, plan, span)
 
-    turn_end = tstart + span
-    last = n_turns - 1
-    rows = np.arange(n)
-    messages = _messages(rng, tc, tk, msg_turn, offset, tstart, company, automation, turn_agent, kind,
-                         channel, contact, clock, start, fa, n_agent, turn_end, switch_turn, channel2)
-    events, tickets, final = _events(rng, clock, first_day, last_day, n, prof, kind, fa, n_agent, tstart,
-                                     turn_end, last, rows, start, agent1, turn_agent, team, reopen_turn,
-                                     transfer_j, hold_j, hold_back_turn)
-    conversations = Frame({"conv": rows, "contact": contact, "created": start, "channel": channel,
+    messages = _messages(rng, clock, plan, tc[msg_turn], tk[msg_turn], offset, msg_turn)
+    events, tickets, final = _events(rng, clock, plan, first_day, last_day)
+    conversations = Frame({"conv": np.arange(n), "contact": plan.contact, "created": plan.start,
                            "status": final["status"], "snapshot": final["snapshot"]})
     return {"conversations": conversations, "messages": messages, "events": events, "tickets": tickets}
 
 
-def _messages(rng, tc, tk, msg_turn, offset, tstart, company, automation, turn_agent, kind, channel,
-              contact, clock, start, fa, n_agent, turn_end, switch_turn, channel2) -> Frame:
-    """Messages of the turns, plus after-hours automatic replies and internal notes."""
-    conv, k = tc[msg_turn], tk[msg_turn]
+def _messages(rng: np.random.Generator, clock: Clock, plan: Plan, conv: np.ndarray, k: np.ndarray,
+              offset: np.ndarray, msg_turn: np.ndarray) -> Frame:
+    """Messages of the turns (conv, turn k, offset in the turn), plus after-hours automatic replies and notes."""
     m = len(conv)
-    is_company = company[conv, k]
-    is_auto = automation[conv, k]
-    sender = np.where(is_auto, 2, np.where(is_company, 1, 0))          # contact, agent, automation, note
-    agent = np.where(sender == 1, turn_agent[conv, k], -1)
-    tpl = np.full(m, -1)
+    is_company = plan.company[conv, k]
+    is_auto = plan.automation[conv, k]
+    sender = np.where(is_auto, 2, np.where(is_company, 1, 0))          # index into SENDERS
+    agent = np.where(sender == 1, plan.turn_agent[conv, k], -1)
+    sent = plan.tstart[conv, k] + offset
     ids = {t[0]: i for i, t in enumerate(catalog.TEMPLATES)}
-    choice = rng.integers(0, 2, m)
+    # Campaigns: a template of the channel, or the Black Friday one on chat channels in its month.
     campaign = np.array([[ids[t] for t in catalog.CAMPAIGN_TEMPLATES[c]] for c in catalog.CHANNELS])[
-        channel[conv], choice]
+        plan.channel[conv], rng.integers(0, 2, m)]
     seasonal, month = catalog.SEASONAL_TEMPLATE
-    sent_month = (tstart[conv, k] // DAY).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 + 1
-    chat = np.isin(channel[conv], [catalog.CHANNELS.index(c) for c in ("whatsapp", "webchat", "instagram",
-                                                                        "messenger")])
+    sent_month = (sent // DAY).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 + 1
+    chat = np.isin(plan.channel[conv], [catalog.CHANNELS.index(c) for c in ("whatsapp", "webchat", "instagram",
+                                                                             "messenger")])
     campaign = np.where(chat & (sent_month == month), ids[seasonal], campaign)
-    tpl = np.where(is_auto, campaign, tpl)
+    tpl = np.where(is_auto, campaign, -1)
+    # Agents greet with a template in a quarter of their first turns, and use others now and then.
     first_of_turn = np.concatenate(([True], msg_turn[1:] != msg_turn[:-1]))
-    greet = is_company & ~is_auto & (k == fa[conv]) & first_of_turn & (rng.random(m) < 0.25)
+    greet = is_company & ~is_auto & (k == plan.first_agent_turn[conv]) & first_of_turn & (rng.random(m) < 0.25)
     tpl = np.where(greet, ids["tpl01"], tpl)
-    agent_tpl = np.array([ids[t] for t in catalog.AGENT_TEMPLATES])[rng.integers(1, len(catalog.AGENT_TEMPLATES), m)]
-    tpl = np.where((sender == 1) & (tpl < 0) & (rng.random(m) < 0.03), agent_tpl, tpl)
+    others = np.array([ids[t] for t in catalog.AGENT_TEMPLATES[1:]])[rng.integers(0, len(catalog.AGENT_TEMPLATES) - 1, m)]
+    tpl = np.where((sender == 1) & (tpl < 0) & (rng.random(m) < 0.03), others, tpl)
     text = np.where(sender == 0, rng.integers(0, len(catalog.CONTACT_TEXTS), m),
                     rng.integers(0, len(catalog.AGENT_TEXTS), m))
-    attach = np.where((sender == 0) & (rng.random(m) < 0.04), rng.integers(0, 3, m), -1)
-    moved = k >= switch_turn[conv]
-    cols = {"conv": conv, "contact": contact[conv], "channel": np.where(moved, channel2[conv], channel[conv]),
-            "sent": tstart[conv, k] + offset,
-            "sender": sender, "agent": agent, "template": tpl, "text": text, "attach": attach}
+    attach = np.where((sender == 0) & (rng.random(m) < 0.04), rng.integers(0, len(catalog.CONTACT_ATTACHMENTS), m),
+                      -1)
+    channel = np.where(k >= plan.switch_turn[conv], plan.channel2[conv], plan.channel[conv])
+    cols = {"conv": conv, "contact": plan.contact[conv], "channel": channel, "sent": sent, "sender": sender,
+            "agent": agent, "template": tpl, "text": text, "attach": attach}
 
+    def extra(rows: np.ndarray, channel: np.ndarray, sent: np.ndarray, sender: int, agent: np.ndarray,
+              template: int, text: np.ndarray) -> dict[str, np.ndarray]:
+        return {"conv": rows, "contact": plan.contact[rows], "channel": channel, "sent": sent,
+                "sender": np.full(len(rows), sender), "agent": agent, "template": np.full(len(rows), template),
+                "text": text, "attach": np.full(len(rows), -1)}
+
+    n = len(plan.kind)
     # Automatic reply when a contact opens a conversation outside business hours.
-    n = len(kind)
-    after = np.nonzero((kind == INBOUND) & ~clock.in_hours(start) & (rng.random(n) < SHARES["after_hours_reply"]))[0]
-    auto = {"conv": after, "contact": contact[after], "channel": channel[after],
-            "sent": start[after] + 2 + rng.integers(0, 5, len(after)), "sender": np.full(len(after), 2),
-            "agent": np.full(len(after), -1), "template": np.full(len(after), ids[catalog.AFTER_HOURS_TEMPLATE]),
-            "text": np.zeros(len(after), np.int64), "attach": np.full(len(after), -1)}
+    after = np.nonzero((plan.kind == INBOUND) & ~clock.in_hours(plan.start)
+                       & (rng.random(n) < SHARES["after_hours_reply"]))[0]
+    auto = extra(after, plan.channel[after], plan.start[after] + rng.integers(2, 7, len(after)), 2,
+                 np.full(len(after), -1), ids[catalog.AFTER_HOURS_TEMPLATE], np.zeros(len(after), np.int64))
     # Internal notes right after an agent turn.
-    noted = np.nonzero((rng.random(n) < SHARES["note"]) & (n_agent >= 1))[0]
-    nk = fa[noted] + 2 * (rng.random(len(noted)) * n_agent[noted]).astype(int)
-    note_channel = np.where(nk >= switch_turn[noted], channel2[noted], channel[noted])
-    notes = {"conv": noted, "contact": contact[noted], "channel": note_channel,
-             "sent": turn_end[noted, nk] + rng.integers(20, 400, len(noted)), "sender": np.full(len(noted), 3),
-             "agent": turn_agent[noted, nk], "template": np.full(len(noted), -1),
-             "text": rng.integers(0, len(catalog.NOTE_TEXTS), len(noted)), "attach": np.full(len(noted), -1)}
-    merged = {c: np.concatenate([cols[c], auto[c], notes[c]]) for c in cols}
-    frame = Frame(merged)
+    noted = np.nonzero((rng.random(n) < SHARES["note"]) & (plan.n_agent >= 1))[0]
+    nk = plan.first_agent_turn[noted] + 2 * (rng.random(len(noted)) * plan.n_agent[noted]).astype(int)
+    notes = extra(noted, np.where(nk >= plan.switch_turn[noted], plan.channel2[noted], plan.channel[noted]),
+                  plan.turn_end[noted, nk] + rng.integers(20, 400, len(noted)), 3, plan.turn_agent[noted, nk], -1,
+                  rng.integers(0, len(catalog.NOTE_TEXTS), len(noted)))
+    frame = Frame({c: np.concatenate([cols[c], auto[c], notes[c]]) for c in cols})
     return frame.take(np.lexsort((frame.cols["sent"], frame.cols["conv"])))
 
 
-def _events(rng, clock, first_day, last_day, n, prof, kind, fa, n_agent, tstart, turn_end, last, rows, start,
-            agent1, turn_agent, team, reopen_turn, transfer_j, hold_j, hold_back_turn):
-    """Assigned, status_changed and resolved events, their tickets, and each conversation's final state."""
+def _events(rng: np.random.Generator, clock: Clock, plan: Plan, first_day: int,
+            last_day: int) -> tuple[Frame, Frame, dict[str, np.ndarray]]:
+    """Assigned, status_changed and resolved events, their tickets, and each conversation's final status.
+
+    Event values are an agent index (assigned), -1 (resolved) or -2 - index in STATUSES (status_changed).
+    """
     managers = np.array([next(i for i, a in enumerate(catalog.AGENTS) if a[2] == "manager" and a[3] == t)
                          for t in catalog.TEAMS])
+    n = len(plan.kind)
+    fa, n_agent, tstart, turn_end, turn_agent = (plan.first_agent_turn, plan.n_agent, plan.tstart, plan.turn_end,
+                                                 plan.turn_agent)
     parts: list[dict[str, np.ndarray]] = []
 
-    def add(conv, at, actor, kind_code, value):
-        parts.append({"conv": conv, "at": at, "actor": actor, "kind": np.full(len(conv), kind_code),
-                      "value": value})
+    def add(conv: np.ndarray, at: np.ndarray, actor: np.ndarray, kind: int, value: np.ndarray) -> None:
+        parts.append({"conv": conv, "at": at, "actor": actor, "kind": np.full(len(conv), kind), "value": value})
 
+    # Assignment: by the team's manager, by the agent themself, or by a rule (no actor), before the first reply.
     answered = n_agent >= 1
-    first_agent_start = tstart[rows, np.minimum(fa, MAX_TURNS - 1)]
-    lead = np.maximum(first_agent_start - start, 20)
-    assigned_at = np.where(kind == OUTREACH, start - rng.integers(10, 120, n),
+    first_agent_start = tstart[np.arange(n), np.minimum(fa, MAX_TURNS - 1)]
+    lead = np.maximum(first_agent_start - plan.start, 20)
+    assigned_at = np.where(plan.kind == OUTREACH, plan.start,
                            first_agent_start - (lead * rng.uniform(0.05, 0.5, n)).astype(np.int64))
-    unanswered_assigned = ~answered & (rng.random(n) < 0.4)
-    assigned_at = np.where(answered, assigned_at, start + _lognormal(rng, np.full(n, 180), 0.6))
-    has_assign = answered | unanswered_assigned
+    assigned_at = np.where(answered, assigned_at, plan.start + _lognormal(rng, np.full(n, 180), 0.6))
+    has_assign = answered | (rng.random(n) < 0.4)
     who = rng.random(n)
-    actor = np.where(who < 0.4, managers[team], np.where(who < 0.85, agent1, -1))
+    actor = np.where(who < 0.4, managers[plan.team], np.where(who < 0.85, plan.agent1, -1))
     i = np.nonzero(has_assign)[0]
-    add(i, assigned_at[i], actor[i], 0, agent1[i])
+    add(i, assigned_at[i], actor[i], 0, plan.agent1[i])
 
     # Transfers: assigned from one agent to another just before the new agent's first turn.
-    i = np.nonzero(transfer_j < n_agent)[0]
-    tt = fa[i] + 2 * transfer_j[i]
+    i = np.nonzero(plan.transfer_j < n_agent)[0]
+    tt = fa[i] + 2 * plan.transfer_j[i]
     gap = np.maximum(tstart[i, tt] - turn_end[i, tt - 1], 4)
     add(i, tstart[i, tt] - (gap * rng.uniform(0.2, 0.8, len(i))).astype(np.int64) - 1,
-        np.where(rng.random(len(i)) < 0.5, turn_agent[i, tt - 2], managers[team[i]]), 0, turn_agent[i, tt])
+        np.where(rng.random(len(i)) < 0.5, turn_agent[i, tt - 2], managers[plan.team[i]]), 0, turn_agent[i, tt])
 
     # Holds: on_hold after an agent turn, back to in_progress just before the agent's next turn.
-    i = np.nonzero(hold_j >= 0)[0]
-    ht = fa[i] + 2 * hold_j[i]
-    hold_at = turn_end[i, ht] + rng.integers(5, 60, len(i))
-    add(i, hold_at, turn_agent[i, ht], 1, np.full(len(i), -2))
-    back = np.nonzero(hold_back_turn >= 0)[0]
-    bt = hold_back_turn[back]
-    back_hold = turn_end[back, fa[back] + 2 * hold_j[back]] + 60
-    add(back, np.maximum(tstart[back, bt] - rng.integers(5, 30, len(back)), back_hold),
-        turn_agent[back, bt], 1, np.full(len(back), -3))
+    i = np.nonzero(plan.hold_j >= 0)[0]
+    ht = fa[i] + 2 * plan.hold_j[i]
+    add(i, turn_end[i, ht] + rng.integers(5, 60, len(i)), turn_agent[i, ht], 1,
+        np.full(len(i), -2 - STATUSES.index("on_hold")))
+    back = np.nonzero(plan.hold_back_turn >= 0)[0]
+    bt = plan.hold_back_turn[back]
+    held_at = turn_end[back, fa[back] + 2 * plan.hold_j[back]] + 60
+    add(back, np.maximum(tstart[back, bt] - rng.integers(5, 30, len(back)), held_at), turn_agent[back, bt], 1,
+        np.full(len(back), -2 - STATUSES.index("in_progress")))
 
     # Resolves: one before each reopen, one at the end; each comes with a ticket.
-    i = np.nonzero(reopen_turn >= 0)[0]
-    rt = reopen_turn[i]
+    i = np.nonzero(plan.reopen_turn >= 0)[0]
+    rt = plan.reopen_turn[i]
     gap = tstart[i, rt] - turn_end[i, rt - 1]
     first_resolve = turn_end[i, rt - 1] + np.minimum((gap * rng.uniform(0.05, 0.5, len(i))).astype(np.int64),
                                                      _lognormal(rng, np.full(len(i), 1800), 0.8))
     resolves = [(i, first_resolve, turn_agent[i, rt - 1])]
-    end_hold = (hold_j >= 0) & (hold_back_turn < 0)
+    end_hold = (plan.hold_j >= 0) & (plan.hold_back_turn < 0)
     final = answered & ~end_hold & (rng.random(n) < SHARES["resolve"])
     i = np.nonzero(final)[0]
-    p = prof[i]
+    p = plan.profile[i]
     after = np.where(p >= MODERATE, _lognormal(rng, np.full(len(i), 300), 0.6),
                      _lognormal(rng, np.full(len(i), 2400), 1.0))
-    at = turn_end[i, last[i]] + after
-    at = np.where(p <= SAME_DAY, np.maximum(at, clock.next_open(at)), at)
-    resolver = turn_agent[i, fa[i] + 2 * (n_agent[i] - 1)]
-    resolves.append((i, at, resolver))
-    for conv, at, who_ in resolves:
-        add(conv, at, who_, 2, np.full(len(conv), -1))
+    at = turn_end[i, plan.n_turns[i] - 1] + after
+    at = np.where(p <= SAME_DAY, clock.next_open(at), at)
+    resolves.append((i, at, turn_agent[i, fa[i] + 2 * (n_agent[i] - 1)]))
+    for conv, at, resolver in resolves:
+        add(conv, at, resolver, 2, np.full(len(conv), -1))
     events = Frame({c: np.concatenate([part[c] for part in parts]) for c in parts[0]})
     events = events.take(np.lexsort((events.cols["kind"], events.cols["at"], events.cols["conv"])))
-    conv = np.concatenate([c for c, _, _ in resolves])
-    at = np.concatenate([a for _, a, _ in resolves])
-    tickets = _tickets(rng, first_day, last_day, clock, conv, at, np.concatenate([w for _, _, w in resolves]))
+    tickets = _tickets(rng, clock, first_day, last_day, *(np.concatenate(x) for x in zip(*resolves)))
 
     status = np.where(final, 3, np.where(end_hold, 2, np.where(answered, 1, 0)))   # index into STATUSES
-    snapshot = (rng.random(n) < SHARES["snapshot"]) & answered & (reopen_turn < 0)
-    state = {"status": status, "snapshot": snapshot}
-    return events, tickets, state
+    snapshot = (rng.random(n) < SHARES["snapshot"]) & answered & (plan.reopen_turn < 0)
+    return events, tickets, {"status": status, "snapshot": snapshot}
 
 
-def _tickets(rng, first_day, last_day, clock, conv, at, resolver) -> Frame:
+def _tickets(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int, conv: np.ndarray,
+             at: np.ndarray, resolver: np.ndarray) -> Frame:
     """Ticket type, category (inactive ones only on old tickets) and note of each resolve."""
     n = len(conv)
-    ttype = rng.choice(4, n, p=np.array(catalog.TICKET_TYPE_WEIGHTS))
+    ttype = rng.choice(len(catalog.TICKET_TYPES), n, p=np.array(catalog.TICKET_TYPE_WEIGHTS))
     weights = np.array(catalog.TYPE_CATEGORY_WEIGHTS)
     cum = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)[ttype]
     category = np.minimum((rng.random(n)[:, None] > cum).sum(axis=1), len(weights[0]) - 1)
+    inactive = np.array([i for i, c in enumerate(catalog.CATEGORIES) if not c[2]])
     old = at < clock.start_of(first_day + int((last_day - first_day) * 0.35))
-    category = np.where(old & (rng.random(n) < 0.2), rng.integers(8, 10, n), category)
+    category = np.where(old & (rng.random(n) < 0.2), inactive[rng.integers(0, len(inactive), n)], category)
     category = np.where(rng.random(n) < 0.1, -1, category)
     note = np.where(rng.random(n) < 0.3, rng.integers(0, len(catalog.TICKET_NOTES), n), -1)
     frame = Frame({"conv": conv, "at": at, "resolver": resolver, "type": ttype, "category": category,
