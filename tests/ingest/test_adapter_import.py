@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import realdata
+from pipeone_analytics.core import response_times as rt
 from pipeone_analytics.core.ratings import ratings
 from pipeone_analytics.ingest import import_path
 from pipeone_analytics.store import Store
@@ -53,6 +54,20 @@ def stars(store: Store) -> dict[str, tuple[int, int, int, int]]:
             .itertuples(index=False, name=None)}
 
 
+def measured(store: Store) -> dict[str, list[float]]:
+    """Seconds of the measured (not open) first responses, agent replies and contact replies; the
+    resolution, time-in-status and summary functions must also run on the imported data."""
+    out = {}
+    for name, fn in (("first", rt.first_response_times), ("reply", rt.reply_times),
+                     ("contact", rt.contact_reply_times)):
+        frame = fn(store)
+        out[name] = sorted(round(float(x), 3) for x in frame.loc[~frame["open"].astype(bool), "seconds"])
+        assert len(rt.summarize(frame, by="channel", settings=store.settings)) >= 1 or frame.empty
+    rt.resolution_times(store)
+    rt.time_in_status(store)
+    return out
+
+
 def utc(text: str) -> pd.Timestamp:
     return pd.Timestamp(text, tz="UTC")
 
@@ -68,6 +83,7 @@ def test_whatsapp_android_fixture(store: Store) -> None:
     # Conversation 1: in 09:00, in 09:01, out 09:02 -> one agent reply of 120 s; conversation 2: one
     # inbound message, no response. 1 interaction, within 30 min -> 5 stars; 2 sent, 3 received.
     assert stars(store) == {"Maria Souza": (5, 2, 3, 1)}
+    assert measured(store) == {"first": [120.0], "reply": [120.0], "contact": []}
 
 
 def test_whatsapp_ios_fixture_in_the_given_timezone(store: Store) -> None:
@@ -79,6 +95,8 @@ def test_whatsapp_ios_fixture_in_the_given_timezone(store: Store) -> None:
     # Ana 09:15:30 -> Acme 13:45:10 (4 h 29 min 40 s) -> Ana next day: 2 interactions, none within 2 h.
     # Same calendar day: only the first (20 June), so level 3.
     assert stars(store) == {"Ana Lima": (3, 2, 3, 2)}
+    # 09:15:30 -> 13:45:10 is 16180 s; 13:45:10 -> 12:00:00 next day is 22 h 14 min 50 s = 80090 s.
+    assert measured(store) == {"first": [16180.0], "reply": [16180.0], "contact": [80090.0]}
 
 
 def test_whatsapp_real_ptbr_export(store: Store) -> None:
@@ -89,6 +107,7 @@ def test_whatsapp_real_ptbr_export(store: Store) -> None:
     # Franklin's line 17 and the auto-reply on line 18 share 14:15; ids keep file order, so the reply
     # answers the turn opened at 14:09: one agent reply of 360 s, and no contact reply after it.
     assert stars(store) == {"Franklin": (5, 1, 11, 1)}
+    assert measured(store) == {"first": [360.0], "reply": [360.0], "contact": []}
 
 
 def test_twilio_fixture(store: Store) -> None:
@@ -104,6 +123,8 @@ def test_twilio_fixture(store: Store) -> None:
     assert r.loc["+5511988887777", ["stars", "sent", "received", "interactions"]].tolist() == [5, 2, 2, 1]
     assert r.loc["+5511977776666", ["stars", "sent", "received", "interactions"]].tolist() == [5, 1, 1, 1]
     assert r["phone_valid"].tolist() == [True, True]
+    # Conversation SM003 has only an automation answer: its first response and reply stay open.
+    assert measured(store) == {"first": [600.0, 1800.0], "reply": [600.0, 1800.0], "contact": []}
 
 
 def test_twcs_fixture(store: Store) -> None:
@@ -115,6 +136,8 @@ def test_twcs_fixture(store: Store) -> None:
     # 08:30 -> 09:00, both exactly 1800 s. Every interaction within 30 min: 5 stars.
     assert stars(store) == {"115712": (5, 1, 2, 2), "200": (5, 2, 2, 2)}
     assert store.df("SELECT agent_id FROM agents ORDER BY 1")["agent_id"].tolist() == ["AppleSupport", "sprintcare"]
+    # 22:10:47 -> 22:14:01 = 194 s, then 22:14:01 -> 22:20:00 = 359 s; 08:00 -> 08:30 -> 09:00.
+    assert measured(store) == {"first": [194.0, 1800.0], "reply": [194.0, 1800.0], "contact": [359.0, 1800.0]}
 
 
 def test_twitter_care_fixture(store: Store) -> None:
@@ -126,6 +149,7 @@ def test_twitter_care_fixture(store: Store) -> None:
     # (1800.25 s, credited to bob, the conversation's contact): half within 30 min, all within 2 h.
     # carol: her 09:00 reply to the 08:20 agent turn, 2400 s. All three: 4 stars.
     assert stars(store) == {"alice": (4, 1, 1, 1), "bob": (4, 2, 1, 2), "carol": (4, 0, 1, 1)}
+    assert measured(store) == {"first": [1200.0, 3600.0], "reply": [1200.0, 1800.25, 3600.0], "contact": [2400.0]}
 
 
 @pytest.mark.parametrize("name, messages, repeated", [
@@ -139,17 +163,16 @@ def test_twitter_care_real_files(store: Store, name: str, messages: int, repeate
     r = ratings(store, as_of="2030-01-01")
     assert len(r) == store.df("SELECT count(*) AS n FROM contacts")["n"].iloc[0]
     assert r["stars"].between(2, 5).all()  # every contact wrote at least once
+    assert len(measured(store)["reply"]) > 0
 
 
-def test_chat_miner_fixtures_import(store: Store) -> None:
-    folder = realdata("whatsapp_chat_miner")
-    for name in ("test_ddmmyy_24hrs.txt", "test_mmddyyyy_12hrs.txt"):
-        import_twice(store, folder / name, agent_name=["John Doe"])
-    # Both files hold the same 6 messages at the same local times, but ids depend on the chat (file)
-    # name, so they are two chats: 12 messages, 4 outbound (John Doe's two per file).
+def test_chat_miner_fixture_import(store: Store) -> None:
+    run = import_twice(store, realdata("whatsapp_chat_miner") / "test_mmddyyyy_12hrs.txt", agent_name=["John Doe"])
     s = summary(store)
-    assert (s["n"], s["outbound"]) == (12, 4)
-    assert s["first"] == utc("2019-01-01 13:25")  # 11:25 in Sao Paulo, UTC-2 (summer time) in January 2019
+    # 6 authored lines, John Doe's two outbound; 11:25 a. m. on 1 Jan 2019 in Sao Paulo (UTC-2, summer
+    # time) is 13:25Z; 10:01 p. m. on 30 Dec 2021 (UTC-3) is 01:01Z on the 31st.
+    assert s == {"n": 6, "inbound": 4, "outbound": 2, "first": utc("2019-01-01 13:25"), "last": utc("2021-12-31 01:01")}
+    assert [line for *_, line in rejected_lines(store, run)] == [2, 6, 7]
 
 
 def test_cli_import_detects_the_format_and_passes_the_options(settings, capsys: pytest.CaptureFixture[str]) -> None:
