@@ -32,7 +32,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from . import synth
 
     counts = synth.generate(Path(args.out), contacts=args.contacts, days=args.days, seed=args.seed,
-                            fmt=args.format, end=args.end, settings=_settings(args))
+                            fmt=args.format, end=args.end, settings=_settings(args), progress=True)
     for table, n in counts.items():
         print(f"{table:<14}{n:>12,}")
     print(f"wrote {args.out}")
