@@ -1,8 +1,9 @@
 """WhatsApp chat exports (Android and iOS, any locale's date order; .txt or WhatsApp's .zip).
 
 Each line that starts with a date header opens a message; the lines after it continue the
-message. A header whose rest has no `Name: ` is a system line: skipped, and handed to the importer
-as a rejected row with reason "system line". Participants named by --agent-name are the company
+message. A header whose rest has no `Name: ` (e.g. "X joined", or chat-miner's "Name:." with no
+space) is a system line, and so is iOS's "Chat name: \u200e<notice>": skipped, and handed to the
+importer as a rejected row with reason "system line". Participants named by --agent-name are the company
 (outbound, agents table); everyone else is a contact (inbound). One chat is split into conversations after an
 inactivity gap (--gap-days, default 5), as for Twilio. Times are naive local wall-clock strings:
 the importer reads them in --timezone or the account timezone.
@@ -55,9 +56,9 @@ class _Entry:
 
 
 def looks_like_chat(text: str) -> bool:
-    """Whether the first non-empty lines of a text start with WhatsApp date headers."""
-    lines = [line for line in text.splitlines() if line.strip()][:10]
-    return bool(lines) and sum(bool(HEADER.match(line)) for line in lines) * 2 > len(lines)
+    """Whether the first non-empty line of a text starts with a WhatsApp date header."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return HEADER.match(first) is not None
 
 
 def chat_text(path: Path) -> tuple[str, str]:
@@ -137,11 +138,13 @@ def date_order(entries: list[_Entry], given: str | None, name: str) -> str:
     second = any(int(e.fields[1]) > 12 for e in entries)
     if first != second:
         return "dmy" if first else "mdy"
-    if not first:
-        ordered = [o for o in ("dmy", "mdy")
-                   if (s := _stamps(entries, o)) is not None and all(x <= y for x, y in zip(s, s[1:]))]
-        if len(ordered) == 1:
-            return ordered[0]
+    if first:
+        raise ImportFailed(f"cannot tell the date order of {name}: some dates have a first field over 12 and "
+                           "others a second field over 12; pass --date-order dmy or mdy")
+    ordered = [o for o in ("dmy", "mdy")
+               if (s := _stamps(entries, o)) is not None and all(x <= y for x, y in zip(s, s[1:]))]
+    if len(ordered) == 1:
+        return ordered[0]
     raise ImportFailed(f"cannot tell the date order of {name}: its dates read both as day/month and "
                        "as month/day; pass --date-order dmy or mdy")
 
@@ -234,5 +237,5 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
                              for name, (cid, phone) in sorted(contacts_of.items())]).drop_duplicates("contact_id")
     agent_rows = frame[frame["is_agent"]].drop_duplicates("agent_id")
     agents = pd.DataFrame({"agent_id": agent_rows["agent_id"], "name": agent_rows["author"]})
-    return {"contacts": contacts, "agents": agents, "conversations": conversations, 
+    return {"contacts": contacts, "agents": agents, "conversations": conversations,
             "messages": with_skipped(messages, skipped)}

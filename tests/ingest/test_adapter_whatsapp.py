@@ -175,3 +175,10 @@ def test_phone_number_participants_are_keyed_by_e164(tmp_path: Path) -> None:
     chat.write_text("14/05/2024 10:00 - +55 11 98765-4321: oi\n14/05/2024 10:01 - Loja: olá\n", encoding="utf-8")
     tables = read(chat, agent_name=["Loja"])
     assert tables["contacts"][["contact_id", "phone"]].values.tolist() == [["+5511987654321", "+55 11 98765-4321"]]
+
+
+def test_dates_that_fit_no_single_order_are_an_error(tmp_path: Path) -> None:
+    chat = tmp_path / "mixed.txt"
+    chat.write_text("13/01/2024 10:00 - A: oi\n01/13/2024 10:00 - B: olá\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="some dates have a first field over 12 and others a second"):
+        read(chat)
