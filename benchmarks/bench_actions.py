@@ -1,0 +1,103 @@
+"""Inbox action round trips on a big store: `pipeone bench actions --messages N [--repeat R]`.
+
+On a private copy of benchmarks.common.bench_store(N) (the actions write), as a manager, each action is
+one full round trip as the inbox makes it: open the store for writing, re-read the actor, derive the
+conversation's current state with core/status.py, check the role, write the event (and ticket, or
+message and outbox row), audit, commit, close. Each is repeated R times on different conversations and
+reported by its median (max in the notes). Baselines in the same run:
+- an empty write transaction (open, BEGIN, COMMIT, close): the floor of any write;
+- the status of one conversation read on its own (read-only connection).
+Target: every action's median <= 0.200 s at 1M messages.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import Table, bench_store  # noqa: E402
+from pipeone_analytics.config import Settings  # noqa: E402
+from pipeone_analytics.core.status import status_as_of  # noqa: E402
+from pipeone_analytics.ops import compose, conversations  # noqa: E402
+from pipeone_analytics.ops.permissions import acting_user  # noqa: E402
+from pipeone_analytics.ops.state import conversation_state  # noqa: E402
+from pipeone_analytics.store import Store  # noqa: E402
+
+TARGET = 0.200
+
+
+def _times(fn: Callable[[str], object], ids: list[str]) -> list[float]:
+    out = []
+    for conversation_id in ids:
+        t0 = time.perf_counter()
+        fn(conversation_id)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--messages", type=int, default=1_000_000)
+    p.add_argument("--repeat", type=int, default=10)
+    args = p.parse_args()
+
+    source = bench_store(args.messages)
+    with tempfile.TemporaryDirectory(prefix="bench-actions-") as folder:
+        path = Path(folder) / "store.duckdb"
+        shutil.copy(source, path)
+        store = Store(path, Settings(db_path=path, locale="en"))
+        store.migrate()
+        counts = store.df("SELECT (SELECT count(*) FROM messages) AS messages, "
+                          "(SELECT count(*) FROM events) AS events").iloc[0]
+        manager = store.df("SELECT agent_id FROM agents WHERE role = 'manager' AND active ORDER BY agent_id")
+        agents = store.df("SELECT agent_id FROM agents WHERE role = 'agent' AND active ORDER BY agent_id")["agent_id"]
+        actor = acting_user(store, {"PIPEONE_USER": manager["agent_id"].iloc[0]})
+        t0 = time.perf_counter()
+        states = status_as_of(store)
+        full_status = time.perf_counter() - t0
+        open_ = states[states["status"].isin(["new", "in_progress"])].sort_values("conversation_id")
+        assigned = open_[open_["assignee_id"].notna()]
+        n = args.repeat
+        picks = {name: assigned["conversation_id"].iloc[i * n:(i + 1) * n].tolist()
+                 for i, name in enumerate(("resolve", "transfer", "set_status", "compose"))}
+        target = {c: next(a for a in agents if a != who)
+                  for c, who in zip(assigned["conversation_id"], assigned["assignee_id"])}
+        print(f"store: {int(counts['messages']):,} messages, {int(counts['events']):,} events, "
+              f"{len(states):,} conversations; full status fold {full_status:.2f} s; {n} runs per action")
+
+        def empty(_: str) -> None:
+            with store.write():
+                pass
+
+        runs = {
+            "empty write transaction (baseline)": (empty, picks["resolve"]),
+            "status of one conversation (read)": (lambda c: conversation_state(store, c), picks["resolve"]),
+            "resolve (ticket + event + audit)": (
+                lambda c: conversations.resolve(store, actor, c, "question", None, "bench"), picks["resolve"]),
+            "transfer (assigned event + audit)": (
+                lambda c: conversations.transfer(store, actor, c, target[c]), picks["transfer"]),
+            "set_status on_hold": (lambda c: conversations.set_status(store, actor, c, "on_hold"),
+                                   picks["set_status"]),
+            "compose (message + outbox + audit)": (
+                lambda c: compose.compose(store, actor, c, body="Olá! Já verificamos seu pedido."), picks["compose"]),
+        }
+        table = Table(f"Inbox action round trip, {int(counts['messages']):,} messages (median of {n})")
+        for name, (fn, ids) in runs.items():
+            times = _times(fn, ids)
+            median = statistics.median(times)
+            verdict = "" if "baseline" in name or "read" in name else (
+                " ok" if median <= TARGET else " OVER TARGET")
+            table.add(name, median, f"max {max(times):.3f} s{verdict}")
+        table.print(baseline="empty write transaction (baseline)",
+                    targets={"each action (median)": f"<= {TARGET:.3f} s at 1M messages"})
+
+
+if __name__ == "__main__":
+    main()
