@@ -161,7 +161,8 @@ def get_settings(store: Store) -> pd.DataFrame:
 
 def teammates(store: Store) -> pd.DataFrame:
     """Every teammate, active first. Columns: agent_id, name, email, role, team, active."""
-    return store.df("SELECT agent_id, name, email, role, team, active FROM agents ORDER BY NOT active, lower(name), agent_id")
+    return store.df("SELECT agent_id, name, email, role, team, active FROM agents "
+                    "ORDER BY NOT active, lower(name), agent_id")
 
 
 def categories(store: Store) -> pd.DataFrame:

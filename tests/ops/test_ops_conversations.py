@@ -33,7 +33,8 @@ def test_take_appends_an_assigned_event_and_audits_it(inbox: Store) -> None:
                                           "kind": "assigned", "value": "ana"}
     assert audit["created_at"] == events["at"].iloc[0]
     # the conversations table keeps what the export said: state lives in events only
-    assert inbox.df("SELECT assignee_id FROM conversations WHERE conversation_id = 'c_free'")["assignee_id"].isna().all()
+    snapshot = inbox.df("SELECT assignee_id FROM conversations WHERE conversation_id = 'c_free'")
+    assert snapshot["assignee_id"].isna().all()
 
 
 def test_transfer_moves_the_conversation_and_the_agent_loses_it(inbox: Store) -> None:
@@ -106,3 +107,19 @@ def test_a_deactivated_category_keeps_its_tickets(inbox: Store) -> None:
     assert inbox.df("SELECT category FROM tickets")["category"].tolist() == ["billing"]
     with pytest.raises(ValidationError, match="category 'Billing' is deactivated"):
         conversations.resolve(inbox, as_user(inbox, "bob"), "c_bob", "problem", "billing")
+
+
+def test_the_ticket_and_the_transfer_show_on_the_contacts_timeline(inbox: Store) -> None:
+    from pipeone_analytics.core.timeline import timeline
+
+    ana = as_user(inbox, "ana")
+    conversations.take(inbox, ana, "c_free")
+    moved = conversations.transfer(inbox, ana, "c_free", "bob")
+    resolved = conversations.resolve(inbox, as_user(inbox, "bob"), "c_free", "incident", "billing", "refund sent")
+    items = timeline(inbox, "k1").items
+    ours = items[items["conversation_id"] == "c_free"]
+    transfer = ours[ours["item_id"] == moved.event_id].iloc[0]
+    assert (transfer["kind"], transfer["from_agent"], transfer["value"]) == ("transfer", "ana", "bob")
+    ticket = ours[ours["kind"] == "ticket"].iloc[0]
+    assert (ticket["item_id"], ticket["ticket_type"], ticket["category"], ticket["note"], ticket["agent_id"]) == (
+        resolved.ticket_id, "incident", "Billing", "refund sent", "bob")
