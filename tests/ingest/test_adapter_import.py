@@ -47,6 +47,12 @@ def rejected_lines(store: Store, run_id: int) -> list[tuple[str, str, int]]:
     return list(rows.itertuples(index=False, name=None))
 
 
+def reasons(store: Store, run_id: int) -> dict[int, str]:
+    """line -> reason of the rows rejected by one import run."""
+    rows = store.df("SELECT line, reason FROM import_rejects WHERE run_id = ? ORDER BY line", [run_id])
+    return dict(zip(rows["line"], rows["reason"]))
+
+
 def stars(store: Store) -> dict[str, tuple[int, int, int, int]]:
     """contact name -> (stars, sent, received, interactions)."""
     r = ratings(store, as_of="2030-01-01")
@@ -79,6 +85,9 @@ def test_whatsapp_android_fixture(store: Store) -> None:
                               "first": utc("2024-03-02 12:00"), "last": utc("2024-03-13 21:30")}
     assert rejected_lines(store, run) == [("messages", "android_ptbr_24h.txt", 1),
                                           ("messages", "android_ptbr_24h.txt", 8)]
+    assert reasons(store, run) == {1: "system line", 8: "system line"}
+    raw = store.df("SELECT raw FROM import_rejects WHERE run_id = ? AND line = 8", [run])["raw"].iloc[0]
+    assert raw == "02/03/2024 09:03 - Maria Souza saiu"  # the source line, its U+200E removed
     assert store.df("SELECT count(*) AS n FROM conversations")["n"].iloc[0] == 2
     # Conversation 1: in 09:00, in 09:01, out 09:02 -> one agent reply of 120 s; conversation 2: one
     # inbound message, no response. 1 interaction, within 30 min -> 5 stars; 2 sent, 3 received.
@@ -91,7 +100,7 @@ def test_whatsapp_ios_fixture_in_the_given_timezone(store: Store) -> None:
     # Lisbon is UTC+1 in June: 09:15:30 -> 08:15:30Z; 21 June 12:00 -> 11:00Z.
     assert summary(store) == {"n": 5, "inbound": 3, "outbound": 2,
                               "first": utc("2024-06-20 08:15:30"), "last": utc("2024-06-21 11:00")}
-    assert [line for *_, line in rejected_lines(store, run)] == [1]
+    assert reasons(store, run) == {1: "system line"}
     # Ana 09:15:30 -> Acme 13:45:10 (4 h 29 min 40 s) -> Ana next day: 2 interactions, none within 2 h.
     # Same calendar day: only the first (20 June), so level 3.
     assert stars(store) == {"Ana Lima": (3, 2, 3, 2)}
@@ -103,7 +112,7 @@ def test_whatsapp_real_ptbr_export(store: Store) -> None:
     run = import_twice(store, realdata("whatsapp_ptbr_android.txt"), agent_name=["Eurico Max"])
     assert summary(store) == {"n": 12, "inbound": 11, "outbound": 1,
                               "first": utc("2025-10-28 17:09"), "last": utc("2025-10-28 17:15")}
-    assert [line for *_, line in rejected_lines(store, run)] == [1, 2, 3, 4, 5, 16, 25]
+    assert reasons(store, run) == dict.fromkeys([1, 2, 3, 4, 5, 16, 25], "system line")
     # Franklin's line 17 and the auto-reply on line 18 share 14:15; ids keep file order, so the reply
     # answers the turn opened at 14:09: one agent reply of 360 s, and no contact reply after it.
     assert stars(store) == {"Franklin": (5, 1, 11, 1)}
@@ -115,6 +124,8 @@ def test_twilio_fixture(store: Store) -> None:
     assert summary(store) == {"n": 6, "inbound": 3, "outbound": 3,
                               "first": utc("2024-03-01 12:00"), "last": utc("2024-03-07 12:00:05")}
     assert rejected_lines(store, run) == [("messages", "twilio_log.csv", 8), ("messages", "twilio_log.csv", 9)]
+    assert reasons(store, run) == {8: "Direction 'sideways' is neither inbound nor outbound-*",
+                                   9: "SentDate 'ontem' is not a date"}
     channels = store.df("SELECT channel, count(*) AS n FROM messages GROUP BY channel ORDER BY channel")
     assert channels.values.tolist() == [["sms", 4], ["whatsapp", 2]]
     # +5511988887777: SM001 -> SM002 in 600 s; SM003 is answered only by an automation (not counted).
@@ -131,7 +142,8 @@ def test_twcs_fixture(store: Store) -> None:
     run = import_twice(store, FIXTURES / "twcs.csv")
     assert summary(store) == {"n": 7, "inbound": 4, "outbound": 3,
                               "first": utc("2017-10-31 22:10:47"), "last": utc("2017-11-01 09:00")}
-    assert [line for *_, line in rejected_lines(store, run)] == [9, 10]
+    assert reasons(store, run) == {9: "reply tree has no inbound (customer) tweet",
+                                   10: "created_at is not a date with an offset"}
     # 115712: replies after 194 s and 359 s. 200: agent reply 08:00 -> 08:30 and contact reply
     # 08:30 -> 09:00, both exactly 1800 s. Every interaction within 30 min: 5 stars.
     assert stars(store) == {"115712": (5, 1, 2, 2), "200": (5, 2, 2, 2)}
@@ -144,7 +156,7 @@ def test_twitter_care_fixture(store: Store) -> None:
     run = import_twice(store, FIXTURES / "twitter_care.json")
     assert summary(store) == {"n": 6, "inbound": 3, "outbound": 3,
                               "first": utc("2020-04-01 17:00"), "last": utc("2020-04-02 09:30:00.250")}
-    assert [line for *_, line in rejected_lines(store, run)] == [66, 75]
+    assert reasons(store, run) == {66: "tweet already in dialog S1", 75: "tweet already in dialog S1"}
     # alice: 17:00 -> 18:00, 3600 s. bob: 08:00 -> 08:20 (1200 s) and carol 09:00 -> answer 09:30:00.25
     # (1800.25 s, credited to bob, the conversation's contact): half within 30 min, all within 2 h.
     # carol: her 09:00 reply to the 08:20 agent turn, 2400 s. All three: 4 stars.
@@ -172,7 +184,7 @@ def test_chat_miner_fixture_import(store: Store) -> None:
     # 6 authored lines, John Doe's two outbound; 11:25 a. m. on 1 Jan 2019 in Sao Paulo (UTC-2, summer
     # time) is 13:25Z; 10:01 p. m. on 30 Dec 2021 (UTC-3) is 01:01Z on the 31st.
     assert s == {"n": 6, "inbound": 4, "outbound": 2, "first": utc("2019-01-01 13:25"), "last": utc("2021-12-31 01:01")}
-    assert [line for *_, line in rejected_lines(store, run)] == [2, 6, 7]
+    assert reasons(store, run) == dict.fromkeys([2, 6, 7], "system line")
 
 
 def test_cli_import_detects_the_format_and_passes_the_options(settings, capsys: pytest.CaptureFixture[str]) -> None:
