@@ -81,7 +81,7 @@ def ledger_sql(where: str = "TRUE") -> str:
         WHERE turn_start
         WINDOW turn AS (PARTITION BY conversation_id ORDER BY sent_at, message_id)
     ) r
-    WHERE from_message_id IS NOT NULL"""
+    WHERE from_at IS NOT NULL"""
 
 
 def ledger(source: Store | Mapping[str, pd.DataFrame], filters: Filters | None = None) -> pd.DataFrame:

@@ -216,15 +216,25 @@ def period_ends(start: dt.date | str, end: dt.date | str, freq: str = "month") -
     return ends
 
 
-def _history_sql(where: str, segments: int) -> str:
-    """Per contact and per $ends as_of time: the stars, from cumulative counts (one pass over messages).
+COUNTS = ("sent", "received", "interactions", "same_day_interactions", "within_30m", "within_2h")
 
+
+def _history_sql(where: str, segments: int, ends: int) -> str:
+    """Per contact and per as_of time $end_0 < $end_1 < ...: the stars, from cumulative counts.
+
+    Each message and interaction goes to the first as_of at or after it (a CASE over the few as_of
+    times, no sort); each contact's buckets are summed cumulatively by a self-join on its own few
+    buckets; each cumulative state then holds until the contact's next bucket.
     Columns: as_of, contact_id, stars.
     """
+    bucket = " ".join(f"WHEN fact_at <= $end_{i} THEN {i}" for i in range(ends))
+    sums = ", ".join(f"sum({c}) AS {c}" for c in COUNTS)
+    running = ", ".join(f"sum(o.{c}) FILTER (WHERE o.k <= b.k) AS {c}" for c in COUNTS)
+    ends_list = ", ".join(f"($end_{i}::TIMESTAMPTZ, {i})" for i in range(ends))
     return f"""
-        WITH ends AS (SELECT unnest($ends::TIMESTAMPTZ[]) AS as_of),
+        WITH ends(as_of, k) AS (VALUES {ends_list}),
         facts AS (
-            SELECT contact_id, sent_at AS at, {SENT_SQL} AS sent, {RECEIVED_SQL} AS received,
+            SELECT contact_id, sent_at AS fact_at, {SENT_SQL} AS sent, {RECEIVED_SQL} AS received,
                    0 AS interactions, 0 AS same_day_interactions, 0 AS within_30m, 0 AS within_2h
             FROM ({messages_sql()}) m
             WHERE sender_type <> 'note' AND contact_id IS NOT NULL AND ({where})
@@ -234,40 +244,35 @@ def _history_sql(where: str, segments: int) -> str:
             FROM ({ledger_sql(where)}) l
         ),
         buckets AS (
-            SELECT f.contact_id, e.as_of, count(*) AS messages_or_interactions, sum(sent) AS sent,
-                   sum(received) AS received, sum(interactions) AS interactions,
-                   sum(same_day_interactions) AS same_day_interactions,
-                   sum(within_30m) AS within_30m, sum(within_2h) AS within_2h
-            FROM facts f ASOF JOIN ends e ON f.at <= e.as_of
-            GROUP BY f.contact_id, e.as_of
+            SELECT contact_id, CASE {bucket} END AS k, {sums}
+            FROM facts GROUP BY ALL
+        ),
+        cumulative AS (
+            SELECT b.contact_id, b.k, {running}, coalesce(min(o.k) FILTER (WHERE o.k > b.k), {ends}) AS next_k
+            FROM buckets b JOIN buckets o ON o.contact_id = b.contact_id
+            GROUP BY b.contact_id, b.k
         ),
         people AS (
-            SELECT coalesce(p.contact_id, b.contact_id) AS contact_id, p.phone_valid, p.created_at
+            SELECT coalesce(p.contact_id, f.contact_id) AS contact_id, p.phone_valid, p.created_at, f.first_k
             FROM (SELECT contact_id, phone_valid, created_at FROM contacts WHERE {where}) p
-            FULL JOIN (SELECT DISTINCT contact_id FROM buckets) b ON b.contact_id = p.contact_id
-        ),
-        running AS (
-            SELECT e.as_of, p.contact_id, p.phone_valid, p.created_at,
-                   sum(coalesce(b.messages_or_interactions, 0)) OVER w AS active,
-                   sum(coalesce(b.sent, 0)) OVER w AS sent, sum(coalesce(b.received, 0)) OVER w AS received,
-                   sum(coalesce(b.interactions, 0)) OVER w AS interactions,
-                   sum(coalesce(b.same_day_interactions, 0)) OVER w AS same_day_interactions,
-                   sum(coalesce(b.within_30m, 0)) OVER w AS within_30m,
-                   sum(coalesce(b.within_2h, 0)) OVER w AS within_2h
-            FROM people p CROSS JOIN ends e
-            LEFT JOIN buckets b ON b.contact_id = p.contact_id AND b.as_of = e.as_of
-            WINDOW w AS (PARTITION BY p.contact_id ORDER BY e.as_of ROWS UNBOUNDED PRECEDING)
+            FULL JOIN (SELECT contact_id, min(k) AS first_k FROM buckets GROUP BY contact_id) f
+                   ON f.contact_id = p.contact_id
         )
-        SELECT as_of, contact_id, ({STARS_SQL})::INTEGER AS stars
-        FROM running
-        WHERE created_at IS NULL OR created_at <= as_of OR active > 0"""
+        SELECT e.as_of, c.contact_id, ({STARS_SQL})::INTEGER AS stars
+        FROM cumulative c JOIN people p ON p.contact_id = c.contact_id
+        JOIN ends e ON e.k >= c.k AND e.k < c.next_k
+        UNION ALL
+        SELECT e.as_of, p.contact_id, 0
+        FROM people p JOIN ends e ON e.k < coalesce(p.first_k, {ends})
+        WHERE p.created_at IS NULL OR p.created_at <= e.as_of"""
 
 
 def _history(store: Store, ends: list[pd.Timestamp], contacts: Iterable[str] | str | None) -> pd.DataFrame:
     where, params = _contact_filter(contacts)
-    days = day_params(store, max(ends))
-    sql = _history_sql(where, len(days) // 2) + " ORDER BY as_of, contact_id"
-    params |= {"ends": ends, "as_of": max(ends)} | days
+    ends = sorted(set(ends))
+    days = day_params(store, ends[-1])
+    sql = _history_sql(where, len(days) // 2, len(ends)) + " ORDER BY as_of, contact_id"
+    params |= {f"end_{i}": end for i, end in enumerate(ends)} | {"as_of": ends[-1]} | days
     return store.df(sql, used_params(sql, params))
 
 

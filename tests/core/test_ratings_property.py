@@ -123,6 +123,12 @@ def check(phones: dict[str, str], rows: list[tuple], cut: int, zone: tuple) -> N
     cols = ["stars", "sent", "received", "interactions", "same_day_interactions", "within_30m", "within_2h"]
     assert {c: tuple(int(v) for v in got.loc[c, cols]) for c in CONTACTS} == expected
 
+    earlier = as_of - dt.timedelta(hours=20)
+    expected_earlier, _ = reference(messages, {c: phones[c] for c in CONTACTS}, earlier, tz)
+    changes = R.rating_changes(store, pd.Timestamp(earlier), pd.Timestamp(as_of)).set_index("contact_id")
+    assert changes["from_stars"].to_dict() == {c: v[0] for c, v in expected_earlier.items()}
+    assert changes["to_stars"].to_dict() == {c: v[0] for c, v in expected.items()}
+
     led = ledger(store, Filters(as_of=pd.Timestamp(as_of)))
     got_ledger = sorted(zip(led["from_message_id"], led["to_message_id"], led["direction"], led["seconds"]))
     assert got_ledger == expected_ledger
