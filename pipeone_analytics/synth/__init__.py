@@ -22,8 +22,8 @@ from ..config import Settings
 from ..errors import ValidationError
 from . import catalog
 from .clock import DAY, Clock
-from .conversations import (EVENT_KINDS, PROFILE_CONVERSATIONS, SENDERS, STATUSES, Frame, allocate_profiles,
-                            build, mean_messages)
+from .conversations import (EVENT_KINDS, PROFILE_CONVERSATIONS, SENDERS, STATUSES, TEXTS, Frame,
+                            allocate_profiles, build, mean_messages)
 from .people import People, make_people
 from .writer import SCHEMAS, TableWriters, ids, schemas_for, timestamps
 
@@ -104,9 +104,7 @@ def _messages_table(m: Frame, stamp: Callable[[np.ndarray], pa.Array], conv_ids:
     c = m.cols
     n = len(m)
     sender = c["sender"]
-    texts = catalog.CONTACT_TEXTS + catalog.AGENT_TEXTS + catalog.NOTE_TEXTS
-    text_offset = np.array([0, len(catalog.CONTACT_TEXTS), 0, len(catalog.CONTACT_TEXTS) + len(catalog.AGENT_TEXTS)])
-    body = _coded(c["text"] + text_offset[sender], texts)
+    body = _coded(c["text"], TEXTS)
     tpl = c["template"]
     template_rows = {t: np.nonzero(tpl == t)[0] for t in range(len(catalog.TEMPLATES))}
     template_rows = {t: r for t, r in template_rows.items() if len(r)}

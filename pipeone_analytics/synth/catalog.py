@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import unicodedata
 
+import numpy as np
+
 COMPANY = "Loja Aurora"
 
 FIRST_NAMES = (
@@ -74,14 +76,6 @@ CATEGORIES = (
     ("cat10", "Migração do sistema antigo", False),
 )
 TICKET_TYPES = ("question", "incident", "problem", "task")
-TICKET_TYPE_WEIGHTS = (0.45, 0.22, 0.13, 0.2)
-# Category weights per ticket type (rows follow TICKET_TYPES, columns the first 8 categories).
-TYPE_CATEGORY_WEIGHTS = (
-    (0.35, 0.15, 0.15, 0.08, 0.05, 0.04, 0.15, 0.03),
-    (0.02, 0.35, 0.18, 0.1, 0.02, 0.23, 0.0, 0.1),
-    (0.05, 0.2, 0.2, 0.15, 0.05, 0.15, 0.0, 0.2),
-    (0.05, 0.2, 0.25, 0.2, 0.2, 0.05, 0.05, 0.0),
-)
 TICKET_NOTES = (
     "Cliente orientado; enviou comprovante.", "Segunda via do boleto enviada.",
     "Encaminhado ao time técnico, resolvido na mesma semana.", "Troca autorizada, coleta agendada.",
@@ -129,29 +123,63 @@ AFTER_HOURS_TEMPLATE = "tpl04"
 # Templates an agent picks during a conversation: greeting, survey, payment slip, catalog.
 AGENT_TEMPLATES = ("tpl01", "tpl05", "tpl06", "tpl07")
 
-CONTACT_TEXTS = (
-    "Oi, boa tarde!", "Olá, tudo bem?", "Bom dia, preciso de ajuda com meu pedido",
-    "Meu pedido ainda não chegou", "Qual o prazo de entrega para Campinas?", "Vocês têm esse modelo em azul?",
-    "Não consigo acessar minha conta", "Esqueci minha senha", "Quero trocar um produto",
-    "O boleto venceu, como faço?", "Pode mandar a segunda via?", "Quanto fica o frete?",
-    "Obrigada!", "Valeu, obrigado", "Ok", "Perfeito, aguardo", "Ainda não resolveu",
-    "Vou verificar e te retorno", "Consegue me ligar?", "Segue o comprovante",
-    "Quero cancelar minha compra", "Tem desconto no pix?", "Chegou com defeito 😕", "👍",
-    "Qual o horário de vocês?", "Paguei ontem, já compensou?", "Meu CPF é o mesmo do cadastro",
-    "Vocês entregam no sábado?", "Recebi, obrigado!", "Pode cancelar, por favor",
+# What a conversation is about: its texts, and the ticket it ends with (category, type weights in
+# TICKET_TYPES order). (name, share, category_id, type weights, contact openers, contact follow-ups, agent replies)
+TOPICS = (
+    ("pedido", 0.25, "cat02", (0.35, 0.45, 0.1, 0.1),
+     ("Meu pedido ainda não chegou", "Bom dia, preciso de ajuda com meu pedido",
+      "Qual o prazo de entrega para Campinas?", "Vocês entregam no sábado?"),
+     ("O número é 48213", "Já passou do prazo...", "Ninguém estava em casa na hora da entrega"),
+     ("Pode me informar o número do pedido?", "Seu pedido está em rota de entrega.",
+      "Estamos verificando com a transportadora.", "O prazo é de 3 a 5 dias úteis.")),
+    ("pagamento", 0.2, "cat03", (0.35, 0.1, 0.1, 0.45),
+     ("O boleto venceu, como faço?", "Pode mandar a segunda via?", "Paguei ontem, já compensou?",
+      "Tem desconto no pix?"),
+     ("Segue o comprovante", "Meu CPF é o mesmo do cadastro", "Pode ser no cartão?"),
+     ("Enviei a segunda via no seu e-mail.", "Pagamento confirmado ✅", "No pix tem 5% de desconto.",
+      "Vou conferir com o financeiro e já te retorno.")),
+    ("produto", 0.15, "cat01", (0.8, 0.05, 0.05, 0.1),
+     ("Vocês têm esse modelo em azul?", "Esse sofá cabe em sala pequena? Quais as medidas?",
+      "Qual a garantia desse produto?", "Tem pronta entrega?"),
+     ("E na cor cinza?", "Qual o prazo se eu comprar hoje?"),
+     ("Temos sim! Quer que eu separe?", "As medidas estão na ficha do produto: 1,80 x 0,90 m.",
+      "A garantia é de 12 meses direto com a gente.")),
+    ("acesso", 0.1, "cat06", (0.2, 0.5, 0.2, 0.1),
+     ("Não consigo acessar minha conta", "Esqueci minha senha", "O site dá erro no login"),
+     ("Continua dando erro", "Agora foi!", "Segue o print do erro"),
+     ("Acabei de redefinir sua senha, tente novamente.", "Abri uma solicitação com nosso time técnico.",
+      "Pode limpar o cache do navegador e tentar de novo?")),
+    ("troca", 0.1, "cat04", (0.2, 0.2, 0.2, 0.4),
+     ("Quero trocar um produto", "Chegou com defeito 😕", "Veio a cor errada"),
+     ("Segue a foto", "Pode ser coleta em casa?"),
+     ("A troca pode ser feita em até 30 dias.", "Pode enviar uma foto do produto?",
+      "Troca autorizada! A coleta será agendada.")),
+    ("orçamento", 0.08, "cat07", (0.8, 0.0, 0.0, 0.2),
+     ("Quanto fica o frete?", "Pode me passar um orçamento para 3 cadeiras?", "Vocês fazem preço para empresa?"),
+     ("E parcelado?", "Fecha em 10x?"),
+     ("O frete para sua região é R$ 19,90.", "Segue o orçamento: R$ 1.290,00 à vista.",
+      "Parcelamos em até 10x sem juros.")),
+    ("cancelamento", 0.07, "cat05", (0.1, 0.05, 0.05, 0.8),
+     ("Quero cancelar minha compra", "Pode cancelar, por favor", "Como faço para cancelar?"),
+     ("Fiz o pedido ontem", "Desisti, achei mais barato"),
+     ("Cancelamento realizado. O estorno aparece em até 2 faturas.", "Posso saber o motivo do cancelamento?")),
+    ("reclamação", 0.05, "cat08", (0.1, 0.4, 0.4, 0.1),
+     ("Ainda não resolveram meu problema", "Já é a terceira vez que entro em contato",
+      "Fui mal atendido na loja ontem"),
+     ("Quero falar com um supervisor", "Espero uma solução hoje"),
+     ("Peço desculpas pelo transtorno.", "Vou transferir para o time responsável.",
+      "Registrei sua reclamação com prioridade.")),
 )
-AGENT_TEXTS = (
-    "Olá! Tudo bem? Como posso ajudar?", "Um momento, vou verificar para você.",
-    "Pode me informar o número do pedido?", "Seu pedido está em rota de entrega.",
-    "O prazo é de 3 a 5 dias úteis.", "Enviei a segunda via no seu e-mail.",
-    "Consegui localizar aqui, obrigado pela paciência.", "Temos sim! Quer que eu separe?",
-    "A troca pode ser feita em até 30 dias.", "Acabei de redefinir sua senha, tente novamente.",
-    "O frete para sua região é R$ 19,90.", "No pix tem 5% de desconto.",
-    "Abri uma solicitação com nosso time técnico.", "Posso ajudar em algo mais?",
-    "Cancelamento realizado. O estorno aparece em até 2 faturas.", "Obrigado pelo contato!",
-    "Estamos verificando com a transportadora.", "Pagamento confirmado ✅", "Pode enviar uma foto do produto?",
-    "Vou transferir para o time responsável.",
-)
+SALES_TOPICS = ("produto", "orçamento")      # what agents reach out about
+TOPIC_TEAMS = {"pagamento": "Financeiro", "produto": "Vendas", "orçamento": "Vendas"}   # else Atendimento
+# Share of tickets whose category is not the one of the conversation's topic.
+OFF_TOPIC_CATEGORY = 0.12
+CONTACT_FOLLOW_UPS = ("Ok", "Perfeito, aguardo", "Vou verificar e te retorno", "👍", "Consegue me ligar?",
+                      "Oi, ainda está aí?")
+CONTACT_CLOSERS = ("Obrigada!", "Valeu, obrigado", "Recebi, obrigado!", "Resolvido, obrigada 🙏", "Show, valeu!")
+AGENT_OPENERS = ("Olá! Tudo bem? Como posso ajudar?", "Oi! Um momento, vou verificar para você.",
+                 "Bom dia! Vou te ajudar com isso.")
+AGENT_CLOSERS = ("Posso ajudar em algo mais?", "Obrigado pelo contato!", "Qualquer coisa, é só chamar.")
 NOTE_TEXTS = (
     "Cliente recorrente, tratar com prioridade.", "Aguardando retorno da transportadora.",
     "Conferir pagamento no sistema financeiro amanhã.", "Cliente irritado, escalar se voltar a escrever.",
@@ -163,6 +191,23 @@ CONTACT_ATTACHMENTS = (
     json.dumps([{"name": "comprovante.pdf", "mime_type": "application/pdf"}]),
     json.dumps([{"name": "audio.ogg", "mime_type": "audio/ogg"}]),
 )
+
+
+def text_groups() -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Every message text in one tuple, with the start and size of each group.
+
+    Groups: per topic t, 3t = contact openers, 3t+1 = contact follow-ups, 3t+2 = agent replies; then
+    the generic groups GENERIC_GROUPS in order.
+    """
+    groups = [g for topic in TOPICS for g in topic[4:7]]
+    groups += [CONTACT_FOLLOW_UPS, CONTACT_CLOSERS, AGENT_OPENERS, AGENT_CLOSERS, NOTE_TEXTS]
+    sizes = np.array([len(g) for g in groups])
+    return tuple(t for g in groups for t in g), np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes
+
+
+GENERIC_GROUPS = {"follow_up": 3 * len(TOPICS), "contact_closer": 3 * len(TOPICS) + 1,
+                  "agent_opener": 3 * len(TOPICS) + 2, "agent_closer": 3 * len(TOPICS) + 3,
+                  "note": 3 * len(TOPICS) + 4}
 
 
 def ascii_fold(text: str) -> str:

@@ -145,6 +145,7 @@ class Plan:
     contact: np.ndarray
     profile: np.ndarray
     kind: np.ndarray
+    topic: np.ndarray          # index into catalog.TOPICS
     start: np.ndarray
     channel: np.ndarray
     channel2: np.ndarray       # channel after switch_turn (-1: none)
@@ -187,7 +188,14 @@ def _plan(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int,
                         np.where(has_email[contact] & (channel != email), email, -1))
     switch = (channel2 >= 0) & (n_turns >= 4) & (rng.random(n) < SHARES["switch"])
     switch_turn = np.where(switch, np.where(kind == INBOUND, 2, 3), MAX_TURNS)
-    team = np.where(kind == OUTREACH, 1, rng.choice(3, n, p=np.array(catalog.TEAM_WEIGHTS)))
+    shares = np.array([t[1] for t in catalog.TOPICS])
+    topic = rng.choice(len(shares), n, p=shares / shares.sum())
+    sales = np.array([i for i, t in enumerate(catalog.TOPICS) if t[0] in catalog.SALES_TOPICS])
+    topic = np.where(kind == OUTREACH, sales[rng.integers(0, len(sales), n)], topic)
+    # Each topic has its team; some conversations land with another team.
+    topic_team = np.array([catalog.TEAMS.index(catalog.TOPIC_TEAMS.get(t[0], catalog.TEAMS[0]))
+                           for t in catalog.TOPICS])
+    team = np.where(rng.random(n) < 0.85, topic_team[topic], rng.choice(3, n, p=np.array(catalog.TEAM_WEIGHTS)))
     agent1 = _agents(rng, team)
     agent2 = _agents(rng, np.where(rng.random(n) < 0.7, team, (team + 1) % 3))
     agent2 = np.where(agent2 == agent1, (agent1 + 1) % len(catalog.AGENTS), agent2)
@@ -203,7 +211,7 @@ def _plan(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int,
                           1 + (r[5] * np.maximum(n_agent - 1, 1)).astype(int), MAX_TURNS)
     hold_j = np.where((r[3] < SHARES["hold"]) & (n_agent >= 1) & (reopen_j < 0), (r[4] * n_agent).astype(int), -1)
     plan = Plan(
-        contact=contact, profile=prof, kind=kind, start=start, channel=channel, channel2=channel2,
+        contact=contact, profile=prof, kind=kind, topic=topic, start=start, channel=channel, channel2=channel2,
         switch_turn=switch_turn, team=team, agent1=agent1, n_turns=n_turns, first_agent_turn=fa, n_agent=n_agent,
         company=company, automation=(kind == CAMPAIGN)[:, None] & (ks == 0),
         turn_agent=np.where((ks - fa[:, None]) // 2 < transfer_j[:, None], agent1[:, None], agent2[:, None]),
@@ -304,8 +312,8 @@ def _messages(rng: np.random.Generator, clock: Clock, plan: Plan, conv: np.ndarr
     tpl = np.where(greet, ids["tpl01"], tpl)
     others = np.array([ids[t] for t in catalog.AGENT_TEMPLATES[1:]])[rng.integers(0, len(catalog.AGENT_TEMPLATES) - 1, m)]
     tpl = np.where((sender == 1) & (tpl < 0) & (rng.random(m) < 0.03), others, tpl)
-    text = np.where(sender == 0, rng.integers(0, len(catalog.CONTACT_TEXTS), m),
-                    rng.integers(0, len(catalog.AGENT_TEXTS), m))
+    text = _texts(rng, plan, conv, k, sender, first_of_turn,
+                  np.concatenate((msg_turn[1:] != msg_turn[:-1], [True])))
     attach = np.where((sender == 0) & (rng.random(m) < 0.04), rng.integers(0, len(catalog.CONTACT_ATTACHMENTS), m),
                       -1)
     channel = np.where(k >= plan.switch_turn[conv], plan.channel2[conv], plan.channel[conv])
@@ -329,9 +337,34 @@ def _messages(rng: np.random.Generator, clock: Clock, plan: Plan, conv: np.ndarr
     nk = plan.first_agent_turn[noted] + 2 * (rng.random(len(noted)) * plan.n_agent[noted]).astype(int)
     notes = extra(noted, np.where(nk >= plan.switch_turn[noted], plan.channel2[noted], plan.channel[noted]),
                   plan.turn_end[noted, nk] + rng.integers(20, 400, len(noted)), 3, plan.turn_agent[noted, nk], -1,
-                  rng.integers(0, len(catalog.NOTE_TEXTS), len(noted)))
+                  _pick_text(rng, np.full(len(noted), catalog.GENERIC_GROUPS["note"])))
     frame = Frame({c: np.concatenate([cols[c], auto[c], notes[c]]) for c in cols})
     return frame.take(np.lexsort((frame.cols["sent"], frame.cols["conv"])))
+
+
+TEXTS, GROUP_START, GROUP_SIZE = catalog.text_groups()
+
+
+def _pick_text(rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
+    """A random text of each group (indexes into TEXTS)."""
+    return GROUP_START[group] + (rng.random(len(group)) * GROUP_SIZE[group]).astype(np.int64)
+
+
+def _texts(rng: np.random.Generator, plan: Plan, conv: np.ndarray, k: np.ndarray, sender: np.ndarray,
+           first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Text of each turn message by position: openers of the topic, follow-ups, replies and closers."""
+    g = catalog.GENERIC_GROUPS
+    topic = plan.topic[conv]
+    n_turns, fa, n_agent = plan.n_turns[conv], plan.first_agent_turn[conv], plan.n_agent[conv]
+    first_contact = np.where(plan.kind[conv] == INBOUND, 0, 1)
+    last_contact = np.where(plan.company[conv, n_turns - 1], n_turns - 2, n_turns - 1)
+    u = rng.random(len(conv))
+    opener = ((k == first_contact) | (k == plan.reopen_turn[conv])) & first
+    contact = np.select([opener, (k == last_contact) & (n_turns >= 3) & last & (u < 0.7), u < 0.5],
+                        [3 * topic, g["contact_closer"], 3 * topic + 1], g["follow_up"])
+    agent = np.select([(k == fa) & first, (k == fa + 2 * (n_agent - 1)) & (n_agent >= 2) & last & (u < 0.6)],
+                      [g["agent_opener"], g["agent_closer"]], 3 * topic + 2)
+    return _pick_text(rng, np.where(sender == 0, contact, agent))
 
 
 def _events(rng: np.random.Generator, clock: Clock, plan: Plan, first_day: int,
@@ -355,7 +388,8 @@ def _events(rng: np.random.Generator, clock: Clock, plan: Plan, first_day: int,
     first_agent_start = tstart[np.arange(n), np.minimum(fa, MAX_TURNS - 1)]
     lead = np.maximum(first_agent_start - plan.start, 20)
     assigned_at = np.where(plan.kind == OUTREACH, plan.start,
-                           first_agent_start - (lead * rng.uniform(0.05, 0.5, n)).astype(np.int64))
+                           first_agent_start - np.minimum((lead * rng.uniform(0.05, 0.5, n)).astype(np.int64),
+                                                          _lognormal(rng, np.full(n, 600), 0.8)))
     assigned_at = np.where(answered, assigned_at, plan.start + _lognormal(rng, np.full(n, 180), 0.6))
     has_assign = answered | (rng.random(n) < 0.4)
     who = rng.random(n)
@@ -395,13 +429,15 @@ def _events(rng: np.random.Generator, clock: Clock, plan: Plan, first_day: int,
     after = np.where(p >= MODERATE, _lognormal(rng, np.full(len(i), 300), 0.6),
                      _lognormal(rng, np.full(len(i), 2400), 1.0))
     at = turn_end[i, plan.n_turns[i] - 1] + after
-    at = np.where(p <= SAME_DAY, clock.next_open(at), at)
+    opened = clock.next_open(at)
+    at = np.where((p <= SAME_DAY) & (opened > at), opened + _lognormal(rng, np.full(len(i), 1800), 0.8), at)
     resolves.append((i, at, turn_agent[i, fa[i] + 2 * (n_agent[i] - 1)]))
     for conv, at, resolver in resolves:
         add(conv, at, resolver, 2, np.full(len(conv), -1))
     events = Frame({c: np.concatenate([part[c] for part in parts]) for c in parts[0]})
     events = events.take(np.lexsort((events.cols["kind"], events.cols["at"], events.cols["conv"])))
-    tickets = _tickets(rng, clock, first_day, last_day, *(np.concatenate(x) for x in zip(*resolves)))
+    conv, at, resolver = (np.concatenate(x) for x in zip(*resolves))
+    tickets = _tickets(rng, clock, first_day, last_day, conv, at, resolver, plan.topic[conv])
 
     status = np.where(final, 3, np.where(end_hold, 2, np.where(answered, 1, 0)))   # index into STATUSES
     snapshot = (rng.random(n) < SHARES["snapshot"]) & answered & (plan.reopen_turn < 0)
@@ -409,14 +445,18 @@ def _events(rng: np.random.Generator, clock: Clock, plan: Plan, first_day: int,
 
 
 def _tickets(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int, conv: np.ndarray,
-             at: np.ndarray, resolver: np.ndarray) -> Frame:
-    """Ticket type, category (inactive ones only on old tickets) and note of each resolve."""
+             at: np.ndarray, resolver: np.ndarray, topic: np.ndarray) -> Frame:
+    """Ticket type and category from the topic (inactive categories only on old tickets), and a note."""
     n = len(conv)
-    ttype = rng.choice(len(catalog.TICKET_TYPES), n, p=np.array(catalog.TICKET_TYPE_WEIGHTS))
-    weights = np.array(catalog.TYPE_CATEGORY_WEIGHTS)
-    cum = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)[ttype]
-    category = np.minimum((rng.random(n)[:, None] > cum).sum(axis=1), len(weights[0]) - 1)
+    weights = np.array([t[3] for t in catalog.TOPICS])
+    cum = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)[topic]
+    ttype = np.minimum((rng.random(n)[:, None] > cum).sum(axis=1), len(catalog.TICKET_TYPES) - 1)
+    ids = [c[0] for c in catalog.CATEGORIES]
+    active = np.array([i for i, c in enumerate(catalog.CATEGORIES) if c[2]])
     inactive = np.array([i for i, c in enumerate(catalog.CATEGORIES) if not c[2]])
+    category = np.array([ids.index(t[2]) for t in catalog.TOPICS])[topic]
+    category = np.where(rng.random(n) < catalog.OFF_TOPIC_CATEGORY, active[rng.integers(0, len(active), n)],
+                        category)
     old = at < clock.start_of(first_day + int((last_day - first_day) * 0.35))
     category = np.where(old & (rng.random(n) < 0.2), inactive[rng.integers(0, len(inactive), n)], category)
     category = np.where(rng.random(n) < 0.1, -1, category)
