@@ -7,7 +7,8 @@ package for Settings.holidays_country / holidays_subdivision, plus Settings.extr
 Across DST changes the wall-clock rule is applied exactly: a skipped wall hour is not worked, a repeated
 wall hour inside the schedule is worked twice. Business seconds between two moments are elapsed real
 seconds of business time, computed for any number of pairs at once as cum(end) - cum(start), where cum(t)
-is the business time from the start of the interval table up to t (an ASOF join on the intervals).
+is the business time from the start of the interval table up to t (a hash join on time buckets, or an
+ASOF join on the intervals when the boundaries are not whole minutes).
 The result is signed: a reversed pair (end before start) gives minus the business seconds of the
 ordered pair, an equal pair gives 0, and a missing start or end gives NULL.
 """
@@ -18,6 +19,7 @@ import uuid
 import zoneinfo
 import duckdb
 import holidays as holidays_package
+import numpy as np
 import pandas as pd
 
 from ..config import WEEKDAYS, Settings
@@ -27,6 +29,9 @@ from ..store import Store
 _SAMPLE = pd.Timedelta(hours=6)
 # Days of margin added around the moments of add_business_seconds, so every lookup lands inside the table.
 _MARGIN_DAYS = 2
+# add_business_seconds joins by equal time buckets up to this many, else by ASOF on the intervals.
+_MAX_BUCKETS = 5_000_000
+_HOUR_US = 3_600_000_000
 
 
 def holiday_dates(settings: Settings, start: dt.date, end: dt.date) -> set[dt.date]:
@@ -108,16 +113,40 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _cum_us(t: str, iv: str) -> str:
-    """SQL: business microseconds from the table's start up to t, given its ASOF-matched interval iv."""
-    return (f"coalesce({iv}.cum_us + least(epoch_us({t}), {iv}.end_us) - {iv}.start_us, 0)")
+def _lookup(intervals: pd.DataFrame, lo_us: int, hi_us: int) -> tuple[pd.DataFrame, dict[str, int] | None]:
+    """The table that maps a moment to cum(t), and the bucket parameters (None for the ASOF form).
+
+    When every interval boundary is a multiple of a bucket size (the gcd of the boundaries and one hour:
+    an hour for whole-hour schedules, a minute for HH:MM ones) and [lo, hi] holds few enough buckets, the
+    table has one row per bucket (k, cum_us at its start, inside: the bucket is business time), joined by
+    equality on k; otherwise it is the intervals themselves, joined by ASOF.
+    """
+    start_us = intervals["start_at"].astype("datetime64[us, UTC]").astype("int64").to_numpy()
+    end_us = intervals["end_at"].astype("datetime64[us, UTC]").astype("int64").to_numpy()
+    cum_us = (intervals["cum_seconds_before"] * 1_000_000).round().astype("int64").to_numpy()
+    size = int(np.gcd.reduce(np.concatenate([start_us, end_us, [_HOUR_US]])))
+    base = lo_us // size * size
+    count = (hi_us - base) // size + 1
+    if count > _MAX_BUCKETS:
+        return pd.DataFrame({"start_at": intervals["start_at"], "start_us": start_us, "end_us": end_us,
+                             "cum_us": cum_us}), None
+    moments = base + np.arange(count, dtype="int64") * size
+    found = np.searchsorted(start_us, moments, side="right") - 1
+    at = found.clip(min=0)
+    before = (found >= 0) & (len(start_us) > 0)
+    start_us, end_us, cum_us = (a if len(a) else np.zeros(1, dtype="int64") for a in (start_us, end_us, cum_us))
+    return pd.DataFrame({
+        "k": np.arange(count, dtype="int64"),
+        "cum_us": np.where(before, cum_us[at] + np.minimum(moments, end_us[at]) - start_us[at], 0),
+        "inside": before & (moments < end_us[at])}), {"base": base, "size": size}
 
 
 def add_business_seconds(con: duckdb.DuckDBPyConnection, table: str, start_col: str, end_col: str,
                          out_col: str, settings: Settings) -> None:
     """Fill table.out_col (DOUBLE, added when missing) with business seconds from start_col to end_col.
 
-    One UPDATE with two ASOF joins on the working intervals of the columns' date range; NULL in -> NULL out.
+    One UPDATE joining each end to the cumulative business time of the columns' date range (see _lookup);
+    NULL in -> NULL out.
     """
     s, e, out = _ident(start_col), _ident(end_col), _ident(out_col)
     columns = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
@@ -130,24 +159,28 @@ def add_business_seconds(con: duckdb.DuckDBPyConnection, table: str, start_col: 
         return
     first = lo.tz_convert(settings.timezone).date() - dt.timedelta(days=_MARGIN_DAYS)
     last = hi.tz_convert(settings.timezone).date() + dt.timedelta(days=_MARGIN_DAYS)
-    intervals = business_intervals(settings, first, last)
-    frame = pd.DataFrame({
-        "start_at": intervals["start_at"],
-        "start_us": intervals["start_at"].astype("datetime64[us, UTC]").astype("int64"),
-        "end_us": intervals["end_at"].astype("datetime64[us, UTC]").astype("int64"),
-        "cum_us": (intervals["cum_seconds_before"] * 1_000_000).round().astype("int64")})
-    name = f"_business_intervals_{uuid.uuid4().hex}"
+    frame, buckets = _lookup(business_intervals(settings, first, last), lo.value // 1000, hi.value // 1000)
+    name = f"_business_lookup_{uuid.uuid4().hex}"
+    if buckets is None:
+        def cum(t: str, lookup: str) -> str:
+            return f"coalesce({lookup}.cum_us + least(epoch_us({t}), {lookup}.end_us) - {lookup}.start_us, 0)"
+        joins = (f"ASOF LEFT JOIN {name} i_s ON t.{s} >= i_s.start_at "
+                 f"ASOF LEFT JOIN {name} i_e ON t.{e} >= i_e.start_at")
+    else:
+        def cum(t: str, lookup: str) -> str:
+            return (f"({lookup}.cum_us + CASE WHEN {lookup}.inside "
+                    f"THEN epoch_us({t}) - ($base + {lookup}.k * $size) ELSE 0 END)")
+        joins = (f"LEFT JOIN {name} i_s ON i_s.k = (epoch_us(t.{s}) - $base) // $size "
+                 f"LEFT JOIN {name} i_e ON i_e.k = (epoch_us(t.{e}) - $base) // $size")
     con.register(name, frame)
     try:
         con.execute(f"""
             UPDATE {table} SET {out} = b.v FROM (
                 SELECT t.rowid AS rid,
                        CASE WHEN t.{s} IS NOT NULL AND t.{e} IS NOT NULL
-                            THEN ({_cum_us('t.' + e, 'ie')} - {_cum_us('t.' + s, 'i_s')}) / 1e6 END AS v
-                FROM {table} t
-                ASOF LEFT JOIN {name} i_s ON t.{s} >= i_s.start_at
-                ASOF LEFT JOIN {name} ie ON t.{e} >= ie.start_at
-            ) b WHERE {table}.rowid = b.rid""")
+                            THEN ({cum('t.' + e, 'i_e')} - {cum('t.' + s, 'i_s')}) / 1e6 END AS v
+                FROM {table} t {joins}
+            ) b WHERE {table}.rowid = b.rid""", buckets or {})
     finally:
         con.unregister(name)
 

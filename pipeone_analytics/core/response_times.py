@@ -106,25 +106,40 @@ _MESSAGES = """
       AND ((m.direction = 'inbound' AND m.sender_type = 'contact')
            OR (m.direction = 'outbound' AND m.sender_type = 'agent'))"""
 
-# The assignee over time: `assigned` events, else conversations.assignee_id when a conversation has none.
+# The assignee over time, [since, until): `assigned` events, else conversations.assignee_id when a conversation
+# has none (as core.status does).
 _ASSIGNEES = """
-    SELECT conversation_id, "at" AS since, nullif(value, '') AS assignee
-    FROM events WHERE kind = 'assigned' AND "at" <= $as_of::TIMESTAMPTZ
-    UNION ALL
-    SELECT c.conversation_id, '-infinity'::TIMESTAMPTZ, c.assignee_id FROM conversations c
-    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.conversation_id AND e.kind = 'assigned')"""
+    SELECT *, coalesce(lead(since) OVER (PARTITION BY conversation_id ORDER BY since, event_id),
+                       'infinity'::TIMESTAMPTZ) AS until
+    FROM (
+        SELECT conversation_id, "at" AS since, event_id, nullif(value, '') AS assignee
+        FROM events WHERE kind = 'assigned' AND "at" <= $as_of::TIMESTAMPTZ
+        UNION ALL
+        SELECT c.conversation_id, '-infinity'::TIMESTAMPTZ, NULL, c.assignee_id FROM conversations c
+        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.conversation_id AND e.kind = 'assigned')
+    )"""
+
+
+def _during(row: str, moment: str, span: str, start: str, end: str) -> str:
+    """SQL join condition: the span row of the same conversation whose [start, end) holds moment.
+
+    A hash join on conversation_id with a range filter: conversations have few cycles and assignments,
+    and this is faster than an ASOF join partitioned by conversation."""
+    return (f"{span}.conversation_id = {row}.conversation_id AND {moment} >= {span}.{start} "
+            f"AND {moment} < {span}.{end}")
 
 
 def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
-    """{p}_cycles: cycles as of the cut-off with the category and id of the cycle's first ticket."""
+    """{p}_cycles: cycles as of the cut-off, with `until` (next start or infinity) and the first ticket's category."""
     _run(con, f"""
         CREATE TEMP TABLE {p}_cycles AS
         WITH cycles AS ({cycles_sql()})
         SELECT c.conversation_id, c.cycle, c.started_at, c.resolved_at, c.resolved_by, c.next_started_at,
+               coalesce(c.next_started_at, 'infinity'::TIMESTAMPTZ) AS until,
                arg_min(t.category, (t.resolved_at, t.ticket_id)) AS category
         FROM cycles c
         LEFT JOIN tickets t ON t.conversation_id = c.conversation_id AND t.resolved_at <= $as_of::TIMESTAMPTZ
-             AND t.resolved_at >= c.started_at AND (c.next_started_at IS NULL OR t.resolved_at < c.next_started_at)
+             AND t.resolved_at >= c.started_at AND t.resolved_at < coalesce(c.next_started_at, 'infinity'::TIMESTAMPTZ)
         GROUP BY ALL""", params)
 
 
@@ -133,7 +148,7 @@ def _ledger_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
     _run(con, f"""
         CREATE TEMP TABLE {p}_ledger AS
         SELECT l.*, c.cycle FROM ({ledger_sql()}) l
-        ASOF LEFT JOIN {p}_cycles c ON c.conversation_id = l.conversation_id AND l.to_at >= c.started_at""",
+        LEFT JOIN {p}_cycles c ON {_during("l", "l.to_at", "c", "started_at", "until")}""",
          params)
 
 
@@ -173,7 +188,7 @@ def _replies_sql(p: str, direction: str, metric: str) -> str:
             ) l USING (conversation_id)
             LEFT JOIN conversations conv USING (conversation_id)
         ) o
-        ASOF LEFT JOIN {p}_cycles c ON c.conversation_id = o.conversation_id AND o.from_at >= c.started_at
+        LEFT JOIN {p}_cycles c ON {_during("o", "o.from_at", "c", "started_at", "until")}
         WHERE {"NOT " if agent_waits else ""}o.agent_turn AND c.resolved_at IS NULL"""
 
 
@@ -184,7 +199,7 @@ def _first_responses_sql(p: str) -> str:
             SELECT m.conversation_id, c.cycle, arg_min(m.message_id, (m.sent_at, m.message_id)) AS message_id,
                    min(m.sent_at) AS sent_at, arg_min(m.channel, (m.sent_at, m.message_id)) AS channel
             FROM (SELECT * FROM msgs WHERE direction = 'inbound') m
-            ASOF JOIN {p}_cycles c ON c.conversation_id = m.conversation_id AND m.sent_at >= c.started_at
+            JOIN {p}_cycles c ON {_during("m", "m.sent_at", "c", "started_at", "until")}
             GROUP BY ALL
         ),
         starts AS (
@@ -258,8 +273,8 @@ def _metric_table(con: duckdb.DuckDBPyConnection, p: str, metric: str, params: d
         FROM ({rows}) r
         LEFT JOIN {p}_cycles c USING (conversation_id, cycle)
         LEFT JOIN agents ag ON ag.agent_id = r.agent_id
-        ASOF LEFT JOIN ({_ASSIGNEES}) asg
-            ON asg.conversation_id = r.conversation_id AND coalesce(r.to_at, $as_of::TIMESTAMPTZ) >= asg.since
+        LEFT JOIN ({_ASSIGNEES}) asg
+            ON {_during("r", "coalesce(r.to_at, $as_of::TIMESTAMPTZ)", "asg", "since", "until")}
         WHERE {in_period('r.from_at')} AND {in_list('r.channel', 'channels')}
           AND ({in_list('r.agent_id', 'agents')} OR list_contains($agents::VARCHAR[], asg.assignee))
           AND ({in_list('ag.team', 'teams')} OR asg.assignee IN (
@@ -337,7 +352,7 @@ def time_in_status(source: Source, filters: Filters | None = None) -> pd.DataFra
             FROM {p}_intervals i
             LEFT JOIN conversations conv USING (conversation_id)
             LEFT JOIN {p}_cycles c USING (conversation_id, cycle)
-            ASOF LEFT JOIN ({_ASSIGNEES}) asg ON asg.conversation_id = i.conversation_id AND i.entered_at >= asg.since
+            LEFT JOIN ({_ASSIGNEES}) asg ON {_during("i", "i.entered_at", "asg", "since", "until")}
             ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages WHERE sender_type <> 'note') ch
                 ON ch.conversation_id = i.conversation_id AND i.entered_at >= ch.sent_at
             LEFT JOIN agents ag ON ag.agent_id = asg.assignee

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from pipeone_analytics.config import WEEKDAYS, Settings
+from pipeone_analytics.core import calendar as calendar_module
 from pipeone_analytics.core.calendar import add_business_seconds, business_intervals, business_seconds, holiday_dates
 from pipeone_analytics.store import Store
 
@@ -146,6 +147,7 @@ PROPERTY_SETTINGS = [
     Settings(timezone="America/New_York", holidays_country="US",
              business_hours={d: (("00:30", "02:30"), ("09:00", "17:00")) for d in WEEKDAYS}),
 ]
+# The reference steps whole UTC minutes, so anchors avoid local mean time (offsets with seconds, before 1914).
 ANCHORS = [dt.datetime(2024, 3, 10), dt.datetime(2024, 11, 3), dt.datetime(2018, 11, 4), dt.datetime(2019, 2, 17),
            dt.datetime(2024, 11, 15), dt.datetime(2024, 7, 9), dt.datetime(2024, 12, 25), dt.datetime(2024, 6, 5)]
 
@@ -183,20 +185,45 @@ def reference_seconds(settings: Settings, start: dt.datetime, end: dt.datetime) 
 
 
 @st.composite
-def pairs_of_minutes(draw: st.DrawFn) -> tuple[dt.datetime, dt.datetime]:
+def pairs_of_minutes(draw: st.DrawFn) -> list[tuple[dt.datetime, dt.datetime]]:
+    """4 to 12 pairs of whole-minute UTC moments within days of one anchor: forward, reversed or equal."""
     anchor = draw(st.sampled_from(ANCHORS)).replace(tzinfo=dt.timezone.utc)
-    start = anchor + dt.timedelta(days=draw(st.integers(-3, 2)), minutes=draw(st.integers(0, 1439)))
-    kind = draw(st.sampled_from(["forward", "forward", "reversed", "equal"]))
-    length = dt.timedelta(days=draw(st.integers(0, 3)), minutes=draw(st.integers(0, 1439)))
-    return start, start + length if kind == "forward" else start - length if kind == "reversed" else start
+    pairs = []
+    for _ in range(draw(st.integers(4, 12))):
+        start = anchor + dt.timedelta(days=draw(st.integers(-3, 2)), minutes=draw(st.integers(0, 1439)))
+        kind = draw(st.sampled_from(["forward", "forward", "reversed", "equal"]))
+        length = dt.timedelta(days=draw(st.integers(0, 3)), minutes=draw(st.integers(0, 1439)))
+        pairs.append((start, start + length if kind == "forward" else start - length if kind == "reversed" else start))
+    return pairs
 
 
 @pytest.mark.parametrize("which", range(len(PROPERTY_SETTINGS)))
 @hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(pairs=st.lists(pairs_of_minutes(), min_size=4, max_size=12))
+@given(pairs=pairs_of_minutes())
 def test_sql_matches_minute_stepping_reference(which: int, pairs: list[tuple[dt.datetime, dt.datetime]]) -> None:
     # Equal pairs give 0 and reversed pairs minus the ordered pair, in the SQL and in the reference.
     settings = PROPERTY_SETTINGS[which]
     frame = pd.DataFrame({"start": [pd.Timestamp(a) for a, _ in pairs], "end": [pd.Timestamp(b) for _, b in pairs]})
     got = business_seconds(property_store(which), frame).tolist()
     assert got == [reference_seconds(settings, a, b) for a, b in pairs]
+
+
+def test_asof_lookup_matches_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Too many buckets -> the ASOF join on the intervals; it must give the same answers as the bucket join.
+    monkeypatch.setattr(calendar_module, "_MAX_BUCKETS", 0)
+    test_friday_evening_to_monday_morning()
+    test_new_york_dst_spring_forward_and_fall_back()
+    test_reversed_equal_and_missing_pairs()
+    utc = dt.timezone.utc
+    pairs = [(anchor.replace(tzinfo=utc) + dt.timedelta(hours=h), anchor.replace(tzinfo=utc) + dt.timedelta(hours=h + 53, minutes=17))
+             for anchor in ANCHORS for h in (-30, -7, 5)]
+    for which, settings in enumerate(PROPERTY_SETTINGS):
+        frame = pd.DataFrame({"start": [a for a, _ in pairs], "end": [b for _, b in pairs]})
+        assert business_seconds(settings, frame).tolist() == [reference_seconds(settings, a, b) for a, b in pairs]
+
+
+def test_boundaries_off_the_minute_before_1914() -> None:
+    # Sao Paulo kept local mean time (-03:06:28) until 1914-01-01: schedule boundaries are then 28 s off the
+    # minute in UTC, and the 6 min 28 s jump at midnight is not worked. Wed 1913-12-31 17:00 -> Fri 1914-01-02
+    # 10:00 = 1 h + (Thu 1914-01-01 is a holiday) + 1 h.
+    assert one(SP, "1913-12-31 17:00", "1914-01-02 10:00") == 7200
