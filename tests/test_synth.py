@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -420,3 +421,15 @@ def test_invalid_phones_are_engaged_contacts_rated_zero(demo: dict[str, pd.DataF
     engaged = set(demo["messages"][demo["messages"].sender_type.eq("contact")].contact_id)
     assert len(set(invalid) & engaged) >= 1
     assert (reference_stars(demo).reindex(invalid) == 0).all()
+
+
+def test_conversations_follow_their_topic(demo: dict[str, pd.DataFrame]) -> None:
+    from pipeone_analytics.synth.catalog import TOPICS
+
+    m = demo["messages"]
+    first_inbound = m[m.sender_type.eq("contact")].groupby("conversation_id").body.first()
+    t = demo["tickets"].drop_duplicates("conversation_id")
+    openers = {category: set(texts) for _, _, category, _, texts, _, _ in TOPICS}
+    on_topic = [first_inbound.get(conv) in openers[cat] for conv, cat in zip(t.conversation_id, t.category)
+                if cat in openers and conv in first_inbound.index]
+    assert len(on_topic) > 100 and np.mean(on_topic) > 0.7
