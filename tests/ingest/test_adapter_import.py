@@ -29,8 +29,8 @@ def import_twice(store: Store, path: Path, timezone: str | None = None, **option
     assert second.total("inserted") == 0 and second.total("updated") == 0
     assert second.total("rejected") == first.total("rejected")
     after = snapshot(store)
-    for table in TABLES:
-        pd.testing.assert_frame_equal(before[table], after[table])
+    for table in TABLES:  # compared without printing values: real files hold PII (e-mail addresses)
+        assert before[table].equals(after[table]), f"{table} changed on the second import"
     return first.run_id
 
 
@@ -164,14 +164,12 @@ def test_twitter_care_fixture(store: Store) -> None:
     assert measured(store) == {"first": [1200.0, 3600.0], "reply": [1200.0, 1800.25, 3600.0], "contact": [2400.0]}
 
 
-@pytest.mark.parametrize("name, messages, repeated", [
-    # turns (client + client1 + agent keys, counted in the raw JSON) + one agentURL answer per dialog,
-    # minus tweets of repeated dialogs: dev 606 + 19 + 61 + 525 - 6, test 571 + 15 + 53 + 500 - 1.
-    ("twitter_customer_care_dev.json", 1205, 6), ("twitter_customer_care_test.json", 1138, 1)])
-def test_twitter_care_real_files(store: Store, name: str, messages: int, repeated: int) -> None:
-    run = import_twice(store, realdata(name))
-    assert summary(store)["n"] == messages
-    assert len(rejected_lines(store, run)) == repeated
+def test_twitter_care_real_file(store: Store) -> None:
+    run = import_twice(store, realdata("twitter_customer_care_dev.json"))
+    # turns (client 606 + client1 19 + agent 61 keys, counted in the raw JSON) + 525 agentURL answers,
+    # minus the 6 tweets of dialogs repeated under another sessionID.
+    assert summary(store)["n"] == 606 + 19 + 61 + 525 - 6
+    assert len(rejected_lines(store, run)) == 6
     r = ratings(store, as_of="2030-01-01")
     assert len(r) == store.df("SELECT count(*) AS n FROM contacts")["n"].iloc[0]
     assert r["stars"].between(2, 5).all()  # every contact wrote at least once

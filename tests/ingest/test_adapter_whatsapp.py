@@ -1,12 +1,14 @@
 """WhatsApp chat export adapter: line formats, date orders, system lines, attachments, directions."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from conftest import realdata
 from pipeone_analytics.config import Settings
@@ -182,3 +184,38 @@ def test_dates_that_fit_no_single_order_are_an_error(tmp_path: Path) -> None:
     chat.write_text("13/01/2024 10:00 - A: oi\n01/13/2024 10:00 - B: olá\n", encoding="utf-8")
     with pytest.raises(ImportFailed, match="some dates have a first field over 12 and others a second"):
         read(chat)
+
+
+# Reference formatters of the header variants, for the round-trip property below.
+def _h12(t: dt.datetime) -> tuple[int, str]:
+    return (t.hour % 12 or 12), ("AM" if t.hour < 12 else "PM")
+
+
+VARIANTS = {
+    "android dd/mm/yyyy 24h": ("dmy", lambda t: f"{t:%d/%m/%Y %H:%M} - "),
+    "android m/d/yy, 12h": ("mdy", lambda t: f"{t.month}/{t.day}/{t:%y}, {_h12(t)[0]}:{t:%M} {_h12(t)[1]} - "),
+    "android dd.mm.yy, 24h": ("dmy", lambda t: f"{t:%d.%m.%y}, {t:%H:%M} - "),
+    "android yyyy-mm-dd 24h": ("ymd", lambda t: f"{t:%Y-%m-%d %H:%M} - "),
+    "ios [dd/mm/yy, h:mm:ss\u202fAM]": (
+        "dmy", lambda t: f"[{t:%d/%m/%y}, {_h12(t)[0]}:{t:%M:%S}\u202f{_h12(t)[1]}] "),
+}
+
+
+# Bodies have no '.', '/' or '-', so no continuation line can look like a header.
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(variant=st.sampled_from(sorted(VARIANTS)),
+       messages=st.lists(st.tuples(
+           st.sampled_from(["Maria Souza", "John-John Doe", "Zé 🤓", "+55 11 98765-4321"]),
+           st.datetimes(min_value=dt.datetime(2001, 1, 1), max_value=dt.datetime(2030, 12, 31)),
+           st.lists(st.text(st.sampled_from("abcXYZ áé0123456789,!?:()"), min_size=1, max_size=30)
+                    .map(str.strip).filter(bool), min_size=1, max_size=3)), min_size=1, max_size=12))
+def test_round_trip_of_every_header_variant(tmp_path: Path, variant: str, messages: list) -> None:
+    order, header = VARIANTS[variant]
+    seconds = variant.startswith("ios")
+    rows = sorted((t.replace(second=t.second if seconds else 0, microsecond=0), a, "\n".join(b))
+                  for a, t, b in messages)
+    chat = tmp_path / "chat.txt"
+    chat.write_text("".join(f"{header(t)}{a}: {b}\n" for t, a, b in rows), encoding="utf-8")
+    got = authored(read(chat, date_order=order))
+    assert list(zip(got["sent_at"], got["author"], got["body"])) == [
+        (t.isoformat(sep=" "), a, b) for t, a, b in rows]
