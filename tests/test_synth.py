@@ -433,3 +433,12 @@ def test_conversations_follow_their_topic(demo: dict[str, pd.DataFrame]) -> None
     on_topic = [first_inbound.get(conv) in openers[cat] for conv, cat in zip(t.conversation_id, t.category)
                 if cat in openers and conv in first_inbound.index]
     assert len(on_topic) > 100 and np.mean(on_topic) > 0.7
+
+
+def test_a_tiny_export_is_still_well_formed(tmp_path: Path) -> None:
+    counts = synth.generate(tmp_path, contacts=1, days=1, seed=7, end="2026-01-04", settings=Settings())
+    assert counts["contacts"] == 1 and counts["agents"] == 15
+    f = load(tmp_path)
+    for table, cols in REQUIRED.items():
+        assert list(f[table].columns[: len(cols)]) == cols
+        assert len(f[table]) == counts[table]

@@ -271,7 +271,7 @@ def build(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int,
     tc, tk = np.nonzero(np.arange(MAX_TURNS)[None, :] < plan.n_turns[:, None])
     nm = n_msgs[tc, tk]
     msg_turn = np.repeat(np.arange(len(tc)), nm)
-    first_msg = np.concatenate(([0], np.cumsum(nm)[:-1]))
+    first_msg = np.cumsum(nm) - nm
     pos = np.arange(len(msg_turn)) - first_msg[msg_turn]
     gap = np.where(pos == 0, 0, 3 + rng.exponential(35, len(msg_turn))).astype(np.int64)
     csum = np.cumsum(gap)
