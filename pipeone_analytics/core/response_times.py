@@ -129,8 +129,15 @@ def _during(row: str, moment: str, span: str, start: str, end: str) -> str:
             f"AND {moment} < {span}.{end}")
 
 
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(con.execute("SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ?", [table]).fetchall())
+
+
 def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
-    """{p}_cycles: cycles as of the cut-off, with `until` (next start or infinity) and the first ticket's category."""
+    """{p}_cycles, unless made already: cycles as of the cut-off, with `until` (next start or infinity) and the
+    category of the cycle's first ticket."""
+    if _exists(con, f"{p}_cycles"):
+        return
     _run(con, f"""
         CREATE TEMP TABLE {p}_cycles AS
         WITH cycles AS ({cycles_sql()})
@@ -144,7 +151,11 @@ def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
 
 
 def _ledger_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
-    """{p}_ledger: the interaction ledger as of the cut-off, each response in the cycle of its reply."""
+    """{p}_ledger, unless made already: the interaction ledger as of the cut-off, each response in the cycle
+    of its reply (as core.interactions.ledger does)."""
+    if _exists(con, f"{p}_ledger"):
+        return
+    _cycles_table(con, p, params)
     _run(con, f"""
         CREATE TEMP TABLE {p}_ledger AS
         SELECT l.*, c.cycle FROM ({ledger_sql()}) l
@@ -256,7 +267,7 @@ def _resolutions_sql(p: str) -> str:
 
 
 def _metric_table(con: duckdb.DuckDBPyConnection, p: str, metric: str, params: dict, settings: Settings) -> str:
-    """Create {p}_out with the metric's rows (COLUMNS) in the period, filtered, with business seconds."""
+    """Create {p}_{metric} with the metric's rows (COLUMNS) in the period, filtered, with business seconds."""
     _cycles_table(con, p, params)
     if metric in ("reply_time", "contact_reply_time"):
         _ledger_table(con, p, params)
@@ -266,7 +277,7 @@ def _metric_table(con: duckdb.DuckDBPyConnection, p: str, metric: str, params: d
     else:
         rows = _resolutions_sql(p)
     _run(con, f"""
-        CREATE TEMP TABLE {p}_out AS
+        CREATE TEMP TABLE {p}_{metric} AS
         SELECT r.metric, r.conversation_id, r.contact_id, r.cycle, r.from_message_id, r.from_at, r.to_message_id,
                r.to_at, r.event_id, r.channel, r.agent_id, asg.assignee AS assignee_at_response, ag.team,
                c.category, r.open, r.seconds, NULL::DOUBLE AS business_seconds
@@ -280,8 +291,8 @@ def _metric_table(con: duckdb.DuckDBPyConnection, p: str, metric: str, params: d
           AND ({in_list('ag.team', 'teams')} OR asg.assignee IN (
                 SELECT agent_id FROM agents WHERE list_contains($teams::VARCHAR[], team)))
           AND {in_list('c.category', 'categories')}""", params)
-    add_business_seconds(con, f"{p}_out", "from_at", "to_at", "business_seconds", settings)
-    return f"{p}_out"
+    add_business_seconds(con, f"{p}_{metric}", "from_at", "to_at", "business_seconds", settings)
+    return f"{p}_{metric}"
 
 
 def _metric_frame(source: Source, metric: str, filters: Filters | None) -> pd.DataFrame:
@@ -344,7 +355,7 @@ def time_in_status(source: Source, filters: Filters | None = None) -> pd.DataFra
         _cycles_table(con, p, params)
         con.register(f"{p}_intervals", intervals)
         _run(con, f"""
-            CREATE TEMP TABLE {p}_out AS
+            CREATE TEMP TABLE {p}_time_in_status AS
             SELECT 'time_in_status' AS metric, i.conversation_id, conv.contact_id, i.cycle, i.status,
                    i.entered_at AS from_at, i.left_at AS to_at, ch.channel, asg.assignee AS agent_id, ag.team,
                    c.category, i.left_at IS NULL AS open, i.seconds::DOUBLE AS seconds,
@@ -359,8 +370,8 @@ def time_in_status(source: Source, filters: Filters | None = None) -> pd.DataFra
             WHERE {in_list('ch.channel', 'channels')} AND {in_list('asg.assignee', 'agents')}
               AND {in_list('ag.team', 'teams')} AND {in_list('c.category', 'categories')}""", params)
         con.unregister(f"{p}_intervals")
-        add_business_seconds(con, f"{p}_out", "from_at", "to_at", "business_seconds", store.settings)
-        return con.execute(f"SELECT * FROM {p}_out ORDER BY from_at, conversation_id, cycle").df()
+        add_business_seconds(con, f"{p}_time_in_status", "from_at", "to_at", "business_seconds", store.settings)
+        return con.execute(f"SELECT * FROM {p}_time_in_status ORDER BY from_at, conversation_id, cycle").df()
 
 
 def _by_columns(by: Sequence[str] | str | None, available: Sequence[str]) -> list[tuple[str, str]]:
@@ -389,6 +400,16 @@ def _summary_sql(relation: str, by: list[tuple[str, str]], thresholds: Sequence[
     return f"SELECT {', '.join(keys + stats)} FROM {relation}{group}", {f"t{i}": t for i, t in enumerate(thresholds)}
 
 
+def _summaries(store: Store, metrics: Sequence[str], keys: list[tuple[str, str]],
+               filters: Filters | None) -> list[pd.DataFrame]:
+    """summarize() of several response metrics in one connection, sharing the cycles and the ledger."""
+    params = _params(store, filters)
+    with store.read() as con, _scratch(con) as p:
+        return [con.execute(*_summary_sql(_metric_table(con, p, metric, params, store.settings), keys,
+                                          sla_thresholds(metric, store.settings))).df()
+                for metric in metrics]
+
+
 def summarize(frame_or_metric: pd.DataFrame | str, by: Sequence[str] | str | None = None,
               settings: Settings | None = None, *, source: Source | None = None,
               filters: Filters | None = None) -> pd.DataFrame:
@@ -411,10 +432,7 @@ def summarize(frame_or_metric: pd.DataFrame | str, by: Sequence[str] | str | Non
         if metric == "time_in_status":
             frame_or_metric = time_in_status(store, filters)
         else:
-            params = _params(store, filters)
-            with store.read() as con, _scratch(con) as p:
-                table = _metric_table(con, p, metric, params, settings)
-                return con.execute(*_summary_sql(table, keys, sla_thresholds(metric, settings))).df()
+            return _summaries(store, [metric], keys, filters)[0]
     frame = frame_or_metric
     metrics = set(frame["metric"].unique()) if "metric" in frame else set()
     if len(metrics) > 1:
@@ -447,8 +465,7 @@ def outliers(source: Source, metric: str, filters: Filters | None = None, n: int
     params = _params(store, filters) | {"n": int(n)}
     with store.read() as con, _scratch(con) as p:
         table = _metric_table(con, p, metric, params, store.settings)
-        if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [f"{p}_ledger"]).fetchall():
-            _ledger_table(con, p, params)
+        _ledger_table(con, p, params)
         sql = f"""
             WITH slow AS (
                 SELECT row_number() OVER (ORDER BY seconds DESC, conversation_id, cycle, from_at) AS rank, *
@@ -472,9 +489,7 @@ def export_response_times(store: Store, as_of: str | None = None, by: str | None
     """
     from .interactions import end_of_day
 
-    filters = Filters(as_of=end_of_day(as_of, store.settings))
-    keys = [] if by is None else [by]
-    blocks = [summarize(metric, keys, source=store, filters=filters).assign(metric=metric)
-              for metric in ("first_response_time", "reply_time", "contact_reply_time", "resolution_time")]
-    frame = pd.concat(blocks, ignore_index=True)
+    metrics = ["first_response_time", "reply_time", "contact_reply_time", "resolution_time"]
+    summaries = _summaries(store, metrics, _by_columns(by, COLUMNS), Filters(as_of=end_of_day(as_of, store.settings)))
+    frame = pd.concat([block.assign(metric=metric) for metric, block in zip(metrics, summaries)], ignore_index=True)
     return frame[["metric", *[c for c in frame.columns if c != "metric"]]]
