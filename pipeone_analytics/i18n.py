@@ -106,6 +106,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rating_reason_5_one": {"pt_BR": "A única interação levou até 30 min",
                             "en": "The only interaction took 30 min or less"},
     # --- response times ---
+    "rt_first_response_time": {"pt_BR": "Tempo da primeira resposta", "en": "First response time"},
+    "rt_reply_time": {"pt_BR": "Tempo de resposta do agente", "en": "Agent reply time"},
+    "rt_contact_reply_time": {"pt_BR": "Tempo de resposta do contato", "en": "Contact reply time"},
+    "rt_resolution_time": {"pt_BR": "Tempo de resolução", "en": "Resolution time"},
+    "rt_time_in_status": {"pt_BR": "Tempo no status", "en": "Time in status"},
+    "rt_calendar": {"pt_BR": "Tempo corrido", "en": "Calendar time"},
+    "rt_business": {"pt_BR": "Horário comercial", "en": "Business hours"},
+    "rt_open": {"pt_BR": "Em aberto", "en": "Open"},
+    "rt_count": {"pt_BR": "Medidos", "en": "Measured"},
+    "rt_within": {"pt_BR": "Dentro de {limit}", "en": "Within {limit}"},
+    "rt_outliers": {"pt_BR": "Os {n} mais lentos", "en": "The {n} slowest"},
     # --- ops ---
     "ops_read_only": {"pt_BR": "sessão somente leitura: sem usuário, não é possível {action} (defina "
                                "JUPYTERHUB_USER ou PIPEONE_USER com um membro da equipe)",
