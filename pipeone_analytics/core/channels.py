@@ -16,12 +16,16 @@ from .filters import Filters, in_list, in_period, used_params
 Source = Store | Mapping[str, pd.DataFrame]
 PERIODS = ("day", "week", "month")
 
+# The last channel of a group of messages: the latest one's, notes excluded, ties to the greater message_id.
+LAST_CHANNEL_EXPR = "arg_max(channel, (sent_at, message_id)) FILTER (WHERE sender_type <> 'note')"
 # Last channel per conversation as of $as_of; {only} is a constant predicate on conversation_id.
-LAST_CHANNEL_SQL = """
-SELECT conversation_id, arg_max(channel, (sent_at, message_id)) AS last_channel, max(sent_at) AS last_message_at
+LAST_CHANNEL_SQL = f"""
+SELECT conversation_id, {LAST_CHANNEL_EXPR} AS last_channel,
+       max(sent_at) FILTER (WHERE sender_type <> 'note') AS last_message_at
 FROM messages
-WHERE {only} AND sent_at <= $as_of AND sender_type <> 'note'
-GROUP BY conversation_id"""
+WHERE {{only}} AND sent_at <= $as_of
+GROUP BY conversation_id
+HAVING last_channel IS NOT NULL"""
 
 
 def check_period(period: str) -> str:

@@ -25,6 +25,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from ..store import Store, as_store
+from .channels import LAST_CHANNEL_EXPR
 from .filters import Filters, in_list, in_period, used_params
 
 STATUS_VALUES = ("new", "in_progress", "on_hold", "resolved")
@@ -42,25 +43,28 @@ def _fold_ctes(only: str = _ALL) -> str:
     changes columns: conversation_id, n (order in the fold; 0 for the start), ts, status, actor_id,
     cause (start, set, reopen, progress), cycle.
     """
+    keep = "" if only == _ALL else "MATERIALIZED"
     return f"""
-status_events AS (
+msgs AS {keep} (SELECT * FROM messages WHERE {only}),
+evs AS {keep} (SELECT * FROM events WHERE {only}),
+convs AS {keep} (SELECT * FROM conversations WHERE {only}),
+status_events AS MATERIALIZED (
     SELECT conversation_id, "at" AS ts, event_id AS id, actor_id, kind,
            CASE kind WHEN 'resolved' THEN 'resolved' WHEN 'status_changed' THEN value END AS value
-    FROM events
-    WHERE {only}
-      AND (kind IN ('resolved', 'reopened')
+    FROM evs
+    WHERE (kind IN ('resolved', 'reopened')
            OR (kind = 'status_changed' AND value IN ('new', 'in_progress', 'on_hold', 'resolved')))
 ),
-activity AS (
+activity AS MATERIALIZED (
     SELECT conversation_id, max(ts) AS last_at, min(ts) AS first_at FROM (
-        SELECT conversation_id, sent_at AS ts FROM messages WHERE {only}
-        UNION ALL SELECT conversation_id, "at" FROM events WHERE {only}
-        UNION ALL SELECT conversation_id, created_at FROM conversations WHERE {only}
+        SELECT conversation_id, sent_at AS ts FROM msgs
+        UNION ALL SELECT conversation_id, "at" FROM evs
+        UNION ALL SELECT conversation_id, created_at FROM convs
     ) GROUP BY conversation_id
 ),
 snapshots AS (
     SELECT c.conversation_id, a.last_at AS ts, c.status AS value
-    FROM (SELECT * FROM conversations WHERE {only}) c JOIN activity a USING (conversation_id)
+    FROM convs c JOIN activity a USING (conversation_id)
     WHERE c.status IN ('new', 'in_progress', 'on_hold', 'resolved')
       AND NOT EXISTS (SELECT 1 FROM status_events s WHERE s.conversation_id = c.conversation_id)
 ),
@@ -68,8 +72,8 @@ inputs AS (
     SELECT conversation_id, sent_at AS ts, 0 AS rank, message_id AS id,
            CASE direction WHEN 'inbound' THEN 'inbound' ELSE 'agent' END AS kind,
            NULL::VARCHAR AS value, agent_id AS actor_id
-    FROM messages
-    WHERE {only} AND sent_at <= $as_of
+    FROM msgs
+    WHERE sent_at <= $as_of
       AND ((direction = 'inbound' AND sender_type = 'contact') OR (direction = 'outbound' AND sender_type = 'agent'))
     UNION ALL
     SELECT conversation_id, ts, 1, id, CASE kind WHEN 'reopened' THEN 'reopen' ELSE 'set' END, value, actor_id
@@ -77,14 +81,14 @@ inputs AS (
     UNION ALL
     SELECT conversation_id, ts, 2, 'snapshot', 'set', value, NULL FROM snapshots WHERE ts <= $as_of
 ),
-ordered AS (
+ordered AS MATERIALIZED (
     SELECT conversation_id, ts, kind, value, actor_id,
            row_number() OVER w AS n,
            count(*) FILTER (WHERE kind = 'set') OVER w AS seg
     FROM inputs
     WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, rank, id ROWS UNBOUNDED PRECEDING)
 ),
-segments AS (
+segments AS MATERIALIZED (
     SELECT conversation_id, seg,
            coalesce(any_value(value) FILTER (WHERE kind = 'set'), 'new') AS seg_value,
            min(n) FILTER (WHERE kind = 'set') AS set_n,
@@ -196,19 +200,20 @@ talk AS (
            max(sent_at) AS last_note_or_message_at,
            arg_max(direction, (sent_at, message_id)) FILTER (
                WHERE sender_type IN ('contact', 'agent')) = 'inbound' AS unanswered,
-           any_value(contact_id) AS message_contact_id
-    FROM messages WHERE {only} AND sent_at <= $as_of
+           any_value(contact_id) AS message_contact_id,
+           {LAST_CHANNEL_EXPR} AS last_channel
+    FROM msgs WHERE sent_at <= $as_of
     GROUP BY conversation_id
 ),
 assigned AS (
     SELECT conversation_id,
            nullif(arg_max(coalesce(value, ''), ("at", event_id)) FILTER (WHERE "at" <= $as_of), '') AS assignee_id
-    FROM events WHERE {only} AND kind = 'assigned'
+    FROM evs WHERE kind = 'assigned'
     GROUP BY conversation_id
 ),
 last_events AS (
-    SELECT conversation_id, max("at") AS last_event_at FROM events
-    WHERE {only} AND "at" <= $as_of GROUP BY conversation_id
+    SELECT conversation_id, max("at") AS last_event_at FROM evs
+    WHERE "at" <= $as_of GROUP BY conversation_id
 )
 SELECT cur.conversation_id, coalesce(conv.contact_id, t.message_contact_id) AS contact_id,
        cur.status, cur.status_since,
@@ -217,9 +222,9 @@ SELECT cur.conversation_id, coalesce(conv.contact_id, t.message_contact_id) AS c
        greatest(t.last_note_or_message_at, e.last_event_at,
                 CASE WHEN conv.created_at <= $as_of THEN conv.created_at END) AS last_activity_at,
        t.first_message_at, t.last_message_at,
-       coalesce(t.messages_in, 0) AS messages_in, coalesce(t.messages_out, 0) AS messages_out
+       coalesce(t.messages_in, 0) AS messages_in, coalesce(t.messages_out, 0) AS messages_out, t.last_channel
 FROM current cur
-LEFT JOIN (SELECT * FROM conversations WHERE {only}) conv USING (conversation_id)
+LEFT JOIN convs conv USING (conversation_id)
 LEFT JOIN talk t USING (conversation_id)
 LEFT JOIN assigned a USING (conversation_id)
 LEFT JOIN last_events e USING (conversation_id)"""
@@ -244,13 +249,10 @@ def status_as_of(source: Source, filters: Filters | None = None,
 
 
 def _filtered_status_sql(only: str) -> str:
-    from .channels import LAST_CHANNEL_SQL
-
-    return (f"SELECT s.*, lc.last_channel FROM ({_status_sql(only)}) s "
-            f"LEFT JOIN ({LAST_CHANNEL_SQL.format(only=only)}) lc USING (conversation_id) "
+    return (f"SELECT s.* FROM ({_status_sql(only)}) s "
             "LEFT JOIN agents ag ON ag.agent_id = s.assignee_id "
             f"WHERE {in_list('s.assignee_id', 'agents')} AND {in_list('ag.team', 'teams')} "
-            f"AND {in_list('lc.last_channel', 'channels')} AND {in_period('s.last_activity_at')}")
+            f"AND {in_list('s.last_channel', 'channels')} AND {in_period('s.last_activity_at')}")
 
 
 def conversations_export(source: Source, filters: Filters | None = None) -> pd.DataFrame:
