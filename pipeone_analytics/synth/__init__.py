@@ -134,6 +134,39 @@ def _messages_table(m: Frame, stamp: Callable[[np.ndarray], pa.Array], conv_ids:
     }, schema=schema)
 
 
+def _cut_at_end(frames: dict[str, Frame], end: int) -> tuple[Frame, Frame, Frame, np.ndarray, np.ndarray]:
+    """Messages, events and tickets before `end`; which conversations give a status snapshot instead of
+    events (a few that finished before the end); and the assignee of each conversation at the end."""
+    conv, msgs, events, tickets = (frames[k] for k in ("conversations", "messages", "events", "tickets"))
+    late = np.zeros(len(conv), bool)
+    late[msgs.cols["conv"][msgs.cols["sent"] >= end]] = True
+    late[events.cols["conv"][events.cols["at"] >= end]] = True
+    snapshot = conv.cols["snapshot"] & ~late
+    msgs = msgs.take(np.nonzero(msgs.cols["sent"] < end)[0])
+    events = events.take(np.nonzero(events.cols["at"] < end)[0])
+    tickets = tickets.take(np.nonzero(tickets.cols["at"] < end)[0])
+    assigned = np.nonzero(events.cols["kind"] == EVENT_KINDS.index("assigned"))[0]
+    assignee = np.full(len(conv), -1)
+    assignee[events.cols["conv"][assigned]] = events.cols["value"][assigned]   # sorted by time: last wins
+    events = events.take(np.nonzero(~snapshot[events.cols["conv"]])[0])
+    tickets = tickets.take(np.nonzero(~snapshot[tickets.cols["conv"]])[0])
+    return msgs, events, tickets, snapshot, assignee
+
+
+def _contacts_created(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int, n: int,
+                      conv_contact: np.ndarray, conv_created: np.ndarray) -> np.ndarray:
+    """Local creation time of each contact: before their first conversation (a third of them just before,
+    as new leads), or any time in the year before the period for contacts who never wrote."""
+    never = np.iinfo(np.int64).max
+    first_start = np.full(n, never)
+    np.minimum.at(first_start, conv_contact, conv_created)
+    silent = first_start == never
+    lead = np.where(rng.random(n) < 0.35, rng.integers(30, 600, n), rng.exponential(200 * DAY, n).astype(np.int64))
+    created = np.maximum(np.where(silent, 0, first_start - lead), clock.start_of(0) + DAY)
+    span = (last_day - first_day + 366) * DAY
+    return np.where(silent, clock.start_of(first_day - 365) + rng.integers(0, span, n), created)
+
+
 def _chunk(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int, first_contact: int,
            n: int, rate: float, offsets: dict[str, int], fmt: str) -> dict[str, pa.Table]:
     """All tables of one chunk of n contacts; offsets hold the ids used so far (updated)."""
@@ -147,37 +180,12 @@ def _chunk(rng: np.random.Generator, clock: Clock, first_day: int, last_day: int
     per_contact = _per_contact(rng, profile, rate)
     frames = build(rng, clock, first_day, last_day, profile, people.channel, people.has_phone,
                    people.has_email, per_contact)
-    end = clock.start_of(last_day + 1)
-    conv, msgs, events, tickets = (frames[k] for k in ("conversations", "messages", "events", "tickets"))
+    conv = frames["conversations"]
     n_conv = len(conv)
-    msgs = msgs.take(np.nonzero(msgs.cols["sent"] < end)[0])
-    events = events.take(np.nonzero(events.cols["at"] < end)[0])
-    tickets = tickets.take(np.nonzero(tickets.cols["at"] < end)[0])
-
-    # Export-side status snapshot: a few finished conversations give their status and no events.
-    any_late = np.zeros(n_conv, bool)
-    whole = frames["messages"].cols
-    any_late[whole["conv"][whole["sent"] >= end]] = True
-    late_events = frames["events"].cols
-    any_late[late_events["conv"][late_events["at"] >= end]] = True
-    snapshot = conv.cols["snapshot"] & ~any_late
-    kind = events.cols["kind"]
-    assigned = np.nonzero(kind == 0)[0]
-    assignee = np.full(n_conv, -1)
-    assignee[events.cols["conv"][assigned]] = events.cols["value"][assigned]   # sorted by time: last wins
-    events = events.take(np.nonzero(~snapshot[events.cols["conv"]])[0])
-    tickets = tickets.take(np.nonzero(~snapshot[tickets.cols["conv"]])[0])
-
+    msgs, events, tickets, snapshot, assignee = _cut_at_end(frames, clock.start_of(last_day + 1))
     conv_ids = ids("cv", offsets["conversations"], n_conv, 8)
     contact_ids = people.table.column("contact_id").combine_chunks()
-    first_start = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first_start, conv.cols["contact"], conv.cols["created"])
-    silent = first_start == np.iinfo(np.int64).max
-    history = clock.start_of(0) + DAY
-    lead = np.where(rng.random(n) < 0.35, rng.integers(30, 600, n), rng.exponential(200 * DAY, n).astype(np.int64))
-    created = np.maximum(np.where(silent, 0, first_start - lead), history)
-    span = (last_day - first_day + 366) * DAY
-    created = np.where(silent, clock.start_of(first_day - 365) + rng.integers(0, span, n), created)
+    created = _contacts_created(rng, clock, first_day, last_day, n, conv.cols["contact"], conv.cols["created"])
     contacts = people.table.append_column("created_at", stamp(created))
     contacts = contacts.select(schemas["contacts"].names).cast(schemas["contacts"])
 

@@ -310,7 +310,8 @@ def _messages(rng: np.random.Generator, clock: Clock, plan: Plan, conv: np.ndarr
     first_of_turn = np.concatenate(([True], msg_turn[1:] != msg_turn[:-1]))
     greet = is_company & ~is_auto & (k == plan.first_agent_turn[conv]) & first_of_turn & (rng.random(m) < 0.25)
     tpl = np.where(greet, ids["tpl01"], tpl)
-    others = np.array([ids[t] for t in catalog.AGENT_TEMPLATES[1:]])[rng.integers(0, len(catalog.AGENT_TEMPLATES) - 1, m)]
+    others = np.array([ids[t] for t in catalog.AGENT_TEMPLATES[1:]])
+    others = others[rng.integers(0, len(others), m)]
     tpl = np.where((sender == 1) & (tpl < 0) & (rng.random(m) < 0.03), others, tpl)
     text = _texts(rng, plan, conv, k, sender, first_of_turn,
                   np.concatenate((msg_turn[1:] != msg_turn[:-1], [True])))
