@@ -9,20 +9,32 @@ from pathlib import Path
 
 import pandas as pd
 
+from typing import TYPE_CHECKING, Any
+
 from ..config import Settings
 from ..errors import ValidationError
 from ..i18n import fmt_duration
 from ..store import Store
-from .history import runs
-from .index import write_index
 from .params import Period, last_full_week, report_names, split_assignments
-from .runner import RunResult, run_report
-from .schedule import load_schedule, run_due
+
+if TYPE_CHECKING:
+    from .runner import RunResult
 
 __all__ = ["cli", "render_demo", "run_report", "run_due", "load_schedule", "runs", "RunResult"]
+# Report kernels import this package for context and sections; papermill and nbconvert load only when used.
+_LAZY = {"run_report": "runner", "RunResult": "runner", "run_due": "schedule", "load_schedule": "schedule",
+         "runs": "history", "write_index": "index"}
 
 
-def _say(result: RunResult) -> None:
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _say(result: "RunResult") -> None:
     if result.ok:
         print(f"ok      {result.name} {result.period.slug} in {result.duration:.1f} s: {result.html_path}")
     else:
@@ -41,6 +53,8 @@ def _now(text: str | None, settings: Settings) -> dt.datetime | None:
 
 
 def _list(settings: Settings) -> int:
+    from .history import runs
+
     frame = runs(Store(settings.db_path, settings))
     if frame.empty:
         print("no report runs yet")
@@ -55,6 +69,9 @@ def _list(settings: Settings) -> int:
 
 def cli(args: argparse.Namespace, settings: Settings) -> int:
     """`pipeone report run|due|list`; exit 1 when a report fails, 2 (via PipeOneError) for user errors."""
+    from .runner import run_report
+    from .schedule import load_schedule, run_due
+
     if args.report_command == "run":
         result = run_report(args.name, split_assignments(args.param), settings)
         _say(result)
@@ -83,6 +100,9 @@ def demo_period(settings: Settings) -> Period:
 
 def render_demo(settings: Settings) -> Path:
     """Render every report for the store's last full week; returns the path of reports/index.html."""
+    from .index import write_index
+    from .runner import run_report
+
     period = demo_period(settings)
     params = {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
     for name in report_names():

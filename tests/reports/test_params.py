@@ -59,7 +59,7 @@ def test_bad_parameters_are_one_clear_line(tiny_dir: Path, rsettings, raw: dict,
 
 
 def test_unknown_report_lists_the_available_ones(tiny_dir: Path) -> None:
-    with pytest.raises(ValidationError, match=r"^unknown report 'weekly'; available: tiny$"):
+    with pytest.raises(ValidationError, match=r"^unknown report 'weekly'; available: quick, tiny$"):
         notebook_path("weekly")
     with pytest.raises(ValidationError, match="unknown report"):
         notebook_path("../reports/tiny")
