@@ -23,6 +23,7 @@ from ..errors import ValidationError
 from ..store import Store
 from . import permissions
 from .permissions import Actor
+from .state import conversation_state
 
 
 class BoundStore(Store):
@@ -112,8 +113,6 @@ def audited(store: Store, actor: Actor | None, action: str, target_type: str, ta
         fresh = permissions.current(bound, actor)
         conversation = None
         if conversation_id is not None:
-            from .state import conversation_state
-
             conversation = conversation_state(bound, conversation_id)
         permissions.check(fresh, permission, conversation, locale)
         op = Operation(con=con, store=bound, actor=fresh, at=pd.Timestamp.now(tz="UTC"), action=action,

@@ -98,7 +98,7 @@ def _run(tmp_path: Path, per_process: int) -> None:
 
 def test_two_writers_and_a_reader(tmp_path: Path) -> None:
     started = time.monotonic()
-    _run(tmp_path, per_process=20)
+    _run(tmp_path, per_process=12)
     assert time.monotonic() - started < 120
 
 

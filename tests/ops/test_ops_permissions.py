@@ -8,6 +8,7 @@ import pytest
 
 from ops_team import as_user, counts, team
 from pipeone_analytics.errors import PermissionDenied, ValidationError
+from pipeone_analytics.i18n import t
 from pipeone_analytics.ops import admin, compose, contacts, conversations, outbox, templates
 from pipeone_analytics.ops.permissions import ACTIONS, Actor, acting_user, allowed, check
 from pipeone_analytics.store import Store
@@ -39,8 +40,11 @@ def _conversation(role: str, assignment: str) -> dict[str, str | None]:
     return {"conversation_id": "c9", "assignee_id": assignee}
 
 
-def test_the_table_covers_every_action() -> None:
+def test_the_table_covers_every_action_and_each_has_a_label() -> None:
     assert set(EXPECTED) == set(ACTIONS)
+    assert [t(f"ops_action_{a}", "pt_BR") for a in ("take", "manage_settings")] == [
+        "assumir a conversa", "alterar configurações"]
+    assert all(t(f"ops_action_{a}", locale) for a in ACTIONS for locale in ("pt_BR", "en"))
 
 
 @pytest.mark.parametrize("action", list(EXPECTED))
