@@ -14,6 +14,7 @@ message (other than a note) up to as_of.
 from __future__ import annotations
 
 import datetime as dt
+import string
 from typing import Iterable, Mapping
 
 import pandas as pd
@@ -134,7 +135,9 @@ def _rated_sql(where: str, segments: int) -> str:
 
 
 def _fmt_int(column: str) -> str:
-    return f"replace(format('{{:,}}', {column}), ',', $thousands)"
+    """SQL: a count with the locale's thousands separator (format() only when needed: it is slow)."""
+    return (f"CASE WHEN {column} < 1000 THEN {column}::VARCHAR "
+            f"ELSE replace(format('{{:,}}', {column}), ',', $thousands) END")
 
 
 def _percent(within: str) -> str:
@@ -142,25 +145,31 @@ def _percent(within: str) -> str:
     return f"coalesce(CAST(100 * {within} // nullif(interactions, 0) AS VARCHAR), '')"
 
 
-def _reason_sql() -> str:
-    """SQL sentence explaining `stars`, from the $reason_* templates of the locale."""
-    template = """CASE
-        WHEN stars = 0 AND phone_valid IS NOT DISTINCT FROM FALSE THEN $reason_invalid_phone
-        WHEN stars = 0 THEN $reason_none
-        WHEN stars = 1 THEN CASE WHEN sent = 1 THEN $reason_sent_only_one ELSE $reason_sent_only END
-        WHEN stars = 2 AND interactions = 0 THEN
-            CASE WHEN received = 1 THEN $reason_received_one ELSE $reason_received END
-        WHEN interactions = 1 THEN CASE stars WHEN 2 THEN $reason_2_one WHEN 3 THEN $reason_3_one
-            WHEN 4 THEN $reason_4_one ELSE $reason_5_one END
-        ELSE CASE stars WHEN 2 THEN $reason_2 WHEN 3 THEN $reason_3 WHEN 4 THEN $reason_4 ELSE $reason_5 END
-        END"""
+def _filled(key: str) -> str:
+    """SQL: the $reason_<key> template with only the placeholders it holds (in either locale) filled in."""
     values = {"sent": _fmt_int("sent"), "received": _fmt_int("received"), "n": _fmt_int("interactions"),
               "same_day": _fmt_int("same_day_interactions"), "p30": _percent("within_30m"),
               "p2h": _percent("within_2h"), "phone": "coalesce(phone, '')"}
-    sql = template
-    for key, expr in values.items():
-        sql = f"replace({sql}, '{{{key}}}', {expr})"
+    sql = f"$reason_{key}"
+    texts = i18n.MESSAGES[f"rating_reason_{key}"].values()
+    for name in sorted({field for text in texts for _, field, _, _ in string.Formatter().parse(text) if field}):
+        sql = f"replace({sql}, '{{{name}}}', {values[name]})"
     return sql
+
+
+def _reason_sql() -> str:
+    """SQL sentence explaining `stars`, from the $reason_* templates of the locale."""
+    f = _filled
+    return f"""CASE
+        WHEN stars = 0 AND phone_valid IS NOT DISTINCT FROM FALSE THEN {f('invalid_phone')}
+        WHEN stars = 0 THEN {f('none')}
+        WHEN stars = 1 THEN CASE WHEN sent = 1 THEN {f('sent_only_one')} ELSE {f('sent_only')} END
+        WHEN stars = 2 AND interactions = 0 THEN
+            CASE WHEN received = 1 THEN {f('received_one')} ELSE {f('received')} END
+        WHEN interactions = 1 THEN CASE stars WHEN 2 THEN {f('2_one')} WHEN 3 THEN {f('3_one')}
+            WHEN 4 THEN {f('4_one')} ELSE {f('5_one')} END
+        ELSE CASE stars WHEN 2 THEN {f('2')} WHEN 3 THEN {f('3')} WHEN 4 THEN {f('4')} ELSE {f('5')} END
+        END"""
 
 
 def _locale_params(locale: str) -> dict[str, object]:
@@ -194,7 +203,8 @@ def ratings(source: Store | Mapping[str, pd.DataFrame], as_of: dt.datetime | dt.
         FROM ({_rated_sql(where, len(days) // 2)}) r
         ORDER BY contact_id"""
     params |= {"as_of": as_of} | days | _locale_params(locale)
-    frame = store.df(sql, used_params(sql, params))
+    with store.read() as con:  # through Arrow: three times faster than .df() for a million contacts
+        frame = con.sql(sql, params=used_params(sql, params)).to_arrow_table().to_pandas()
     frame["phone_valid"] = frame["phone_valid"].astype("boolean")
     return frame
 
