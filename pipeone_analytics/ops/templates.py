@@ -28,6 +28,7 @@ from .permissions import Actor
 
 ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 BUILTINS = ("name", "first_name", "phone", "email", "agent_name", "agent_first_name", "contact", "agent")
+_UNCHANGED: Any = object()
 
 
 def _first(name: str | None) -> str | None:
@@ -123,13 +124,10 @@ def add_template(store: Store, actor: Actor | None, name: str, body: str, channe
     return template_id
 
 
-_UNCHANGED: Any = object()
-
-
 def update_template(store: Store, actor: Actor | None, template_id: str, name: str | None = None,
                     body: str | None = None, channel: str | None = _UNCHANGED,
                     attachments: Iterable[Any] | None = None) -> None:
-    """Change a template's name, body, channel (None: any channel) or attachments (admin)."""
+    """Change a template's name, body, channel (None: any channel) or attachments (admin); omitted: unchanged."""
     with audited(store, actor, "update_template", "template", template_id, permission="manage_templates") as op:
         rows = op.con.execute("SELECT name, body, channel, attachments FROM templates WHERE template_id = ?",
                               [template_id]).df()
