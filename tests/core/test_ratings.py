@@ -450,3 +450,44 @@ def test_export_ratings_bad_as_of_is_one_line(tmp_path: Path, capsys: pytest.Cap
                      "--as-of", "2026-13-40"]) == 2
     assert capsys.readouterr().err.strip() == \
         "pipeone: error: as_of '2026-13-40' is not a date (YYYY-MM-DD) or a date and time"
+
+
+def test_every_reason_in_both_languages():
+    scn = Scenario()
+    scn.contact("bad", "123")
+    scn.contact("none", PHONE)
+    for contact in ("sent1", "recv2", "two", "three1", "five1"):
+        scn.contact(contact, PHONE)
+        scn.conversation(f"v-{contact}", contact)
+    scn.outbound("v-sent1", "2026-11-03 10:00")
+    scn.inbound("v-recv2", "2026-11-03 10:00")
+    scn.inbound("v-recv2", "2026-11-03 10:01")
+    scn.inbound("v-two", "2026-11-03 22:00")
+    scn.outbound("v-two", "2026-11-04 09:00")   # 11 h overnight
+    scn.inbound("v-two", "2026-11-05 23:00")    # 38 h later, overnight again
+    scn.inbound("v-three1", "2026-11-03 09:00")
+    scn.outbound("v-three1", "2026-11-03 15:00")  # 6 h, same day
+    scn.inbound("v-five1", "2026-11-03 09:00")
+    scn.outbound("v-five1", "2026-11-03 09:30")   # exactly 30 min
+    en = rate(scn, locale="en")["reason"].to_dict()
+    pt = rate(scn, locale="pt_BR")["reason"].to_dict()
+    assert en == {
+        "bad": "The phone number 123 is invalid, which forces 0 stars",
+        "none": "No message sent or received",
+        "sent1": "1 message sent, none received",
+        "recv2": "2 messages received, no interaction yet",
+        "two": "None of 2 interactions stayed within one day and only 0% took 2 h or less",
+        "three1": "The only interaction stayed within one day, but took more than 2 h",
+        "five1": "The only interaction took 30 min or less",
+    }
+    assert pt == {
+        "bad": "O telefone 123 é inválido, o que zera a classificação",
+        "none": "Nenhuma mensagem enviada ou recebida",
+        "sent1": "1 mensagem enviada, nenhuma recebida",
+        "recv2": "2 mensagens recebidas, ainda sem nenhuma interação",
+        "two": "Nenhuma das 2 interações ficou no mesmo dia e só 0% levaram até 2 h",
+        "three1": "A única interação ficou no mesmo dia, mas levou mais de 2 h",
+        "five1": "A única interação levou até 30 min",
+    }
+    labels = rate(scn, locale="pt_BR")["label"].to_dict()
+    assert labels["two"] == "Contato validado" and labels["three1"] == "Baixo envolvimento"
