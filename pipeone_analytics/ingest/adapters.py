@@ -13,19 +13,19 @@ import importlib
 import json
 import re
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 import pandas as pd
 
 from ..config import Settings
 from ..errors import ImportFailed
+from .sources import FORMATS, table_of
 
 # format name -> read(path, options, settings) -> {table: DataFrame of canonical columns}
 Adapter = Callable[[Path, dict[str, Any], Settings], dict[str, pd.DataFrame]]
 
 DEFAULT_GAP_DAYS = 5.0
-CANONICAL_EXTS = (".csv", ".json", ".jsonl", ".ndjson", ".parquet")
 TWILIO_HEADER = {"from", "to", "body", "sentdate", "sid", "direction"}
 TWCS_HEADER = {"tweet_id", "author_id", "inbound", "created_at", "text"}
 
@@ -83,12 +83,15 @@ def with_skipped(frame: pd.DataFrame, skipped: list[dict[str, Any]]) -> pd.DataF
 
 
 def read_csv(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
-    """Every cell of a CSV as text, plus `_line`: the line where each record starts (quoted fields
-    may span lines). ImportFailed when it cannot be read or lacks a required column."""
+    """Every cell of a CSV as text (required columns found in any letter case), plus `_line`: the line
+    where each record starts (quoted fields may span lines). ImportFailed when it cannot be read or
+    lacks a required column."""
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ImportFailed(f"{path.name} is not a readable CSV: {str(exc).splitlines()[0]}") from None
+    spelled = {c.lower(): c for c in required}
+    raw.columns = [spelled.get(str(c).strip().lower(), c) for c in raw.columns]
     missing = [c for c in required if c not in raw.columns]
     if missing:
         raise ImportFailed(f"{path.name} is not {what}: no column {', '.join(missing)}")
@@ -113,14 +116,15 @@ def _csv_header(text: str) -> set[str]:
     return {c.strip().strip('"').lower() for c in first.split(",")}
 
 
-def _is_canonical_name(name: str) -> bool:
-    p = Path(name)
-    return p.stem.lower() == "messages" and p.suffix.lower() in CANONICAL_EXTS
+def _canonical_table(name: str) -> str | None:
+    """The canonical table a file name belongs to, as the canonical reader decides it."""
+    rel = PurePosixPath(name)
+    return table_of(rel) if rel.suffix.lower() in FORMATS else None
 
 
 def detect_format(path: Path) -> str:
     """The format of an export path, by content: 'canonical' or the name of an adapter."""
-    from .whatsapp import looks_like_chat
+    from .whatsapp import chat_member, looks_like_chat
 
     path = Path(path)
     if not path.exists():
@@ -130,13 +134,10 @@ def detect_format(path: Path) -> str:
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if not n.endswith("/")]
-            if any(_is_canonical_name(n) for n in names):
+            if any(_canonical_table(n) == "messages" for n in names):
                 return "canonical"
-            for name in names:
-                if name.lower().endswith(".txt"):
-                    with zf.open(name) as fh:
-                        if looks_like_chat(fh.read(65536).decode("utf-8-sig", errors="replace")):
-                            return "whatsapp"
+            if chat_member(zf) is not None:
+                return "whatsapp"
         raise ImportFailed(f"{path.name}: a zip with neither a messages table nor a WhatsApp chat; "
                            "pass --format")
     text = _head(path)
@@ -149,7 +150,7 @@ def detect_format(path: Path) -> str:
         return "twitter-care"
     if looks_like_chat(text):
         return "whatsapp"
-    if _is_canonical_name(path.name) or {"message_id", "conversation_id"} <= header:
+    if _canonical_table(path.name) or {"message_id", "conversation_id"} <= header:
         return "canonical"
     raise ImportFailed(f"cannot tell the format of {path.name}; pass --format "
                        f"canonical|{'|'.join(ADAPTERS)}")

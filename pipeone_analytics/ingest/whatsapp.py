@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -61,16 +61,24 @@ def looks_like_chat(text: str) -> bool:
     return HEADER.match(first) is not None
 
 
+def chat_member(zf: zipfile.ZipFile) -> str | None:
+    """The name of the chat .txt inside a WhatsApp export zip, or None."""
+    for name in zf.namelist():
+        if name.lower().endswith(".txt"):
+            with zf.open(name) as fh:
+                if looks_like_chat(fh.read(4096).decode("utf-8-sig", errors="replace")):
+                    return name
+    return None
+
+
 def chat_text(path: Path) -> tuple[str, str]:
     """(chat name, text) of a WhatsApp .txt, or of the chat .txt inside WhatsApp's .zip."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
-            for name in zf.namelist():
-                if name.lower().endswith(".txt") and not name.endswith("/"):
-                    text = zf.read(name).decode("utf-8-sig", errors="replace")
-                    if looks_like_chat(text):
-                        return Path(name).stem, text
-        raise ImportFailed(f"{path.name}: no WhatsApp chat .txt inside the zip")
+            name = chat_member(zf)
+            if name is None:
+                raise ImportFailed(f"{path.name}: no WhatsApp chat .txt inside the zip")
+            return PurePosixPath(name).stem, zf.read(name).decode("utf-8-sig", errors="replace")
     try:
         return path.stem, path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:

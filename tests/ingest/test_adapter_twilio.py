@@ -106,3 +106,10 @@ def test_line_numbers_count_the_lines_of_multi_line_bodies(tmp_path: Path) -> No
     assert tables["messages"]["body"].tolist() == ["linha 1\nlinha 2"]
     assert tables["messages"]["_line"].tolist() == [2]
     assert tables["skipped"]["_line"].tolist() == [4]  # header 1, first record on lines 2-3
+
+
+def test_header_letter_case_does_not_matter(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("from,to,body,sentdate,sid,direction\n"
+                   "+5511988887777,+5511999990000,oi,2024-03-01T12:00:00Z,SM1,inbound\n", encoding="utf-8")
+    assert read(log)["messages"]["message_id"].tolist() == ["SM1"]
