@@ -6,7 +6,9 @@ Measures, on benchmarks.common.bench_store(N):
 - reply times per agent: summarize("reply_time", ["agent"]) end to end in one connection: cycles, the
   interaction ledger, open turns, business seconds by ASOF join, then count/mean/percentiles/SLA per agent;
 - the interaction ledger with business seconds as a DataFrame (core.interactions.ledger, every row fetched);
-- first response and resolution per agent, and reply times per weekday x hour, for information.
+- first response and resolution per agent, and reply times per weekday x hour, for information;
+- the parts, for information: the cycle fold alone (core.status.cycles_sql) and the ledger SQL alone
+  (core.interactions.ledger_sql), each counted without fetching rows.
 Peak RSS is that of the whole run.
 """
 from __future__ import annotations
@@ -21,7 +23,8 @@ from benchmarks.common import Table, bench_store, peak_rss_mb, timed  # noqa: E4
 from pipeone_analytics.config import Settings  # noqa: E402
 from pipeone_analytics.core import response_times as rt  # noqa: E402
 from pipeone_analytics.core.filters import Filters  # noqa: E402
-from pipeone_analytics.core.interactions import ledger  # noqa: E402
+from pipeone_analytics.core.interactions import ledger, ledger_sql  # noqa: E402
+from pipeone_analytics.core.status import cycles_sql  # noqa: E402
 from pipeone_analytics.store import Store  # noqa: E402
 
 SCAN = """SELECT count(*), max(message_id), max(conversation_id), max(contact_id), max(channel),
@@ -57,6 +60,12 @@ def main() -> None:
     table.add("resolution per agent", seconds, f"{int(resolved['count'].sum()):,} cycles resolved")
     seconds, heat = timed(lambda: rt.summarize("reply_time", ["weekday", "hour"], source=store, filters=filters))
     table.add("reply times per weekday x hour", seconds, f"{len(heat)} cells")
+
+    params = {"as_of": as_of}
+    seconds, n = timed(lambda: store.df(f"WITH c AS ({cycles_sql()}) SELECT count(*) AS n FROM c", params))
+    table.add("part: cycle fold alone", seconds, f"{int(n['n'][0]):,} cycles")
+    seconds, n = timed(lambda: store.df(f"SELECT count(*) AS n FROM ({ledger_sql()})", params))
+    table.add("part: ledger SQL alone", seconds, f"{int(n['n'][0]):,} responses")
 
     ratio = table.seconds(AUDIT) / table.seconds(BASE)
     table.print(baseline=BASE, targets={"reply times per agent <= 5x bare scan": f"{ratio:.1f}x",

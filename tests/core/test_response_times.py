@@ -222,6 +222,15 @@ def test_summarize_breakdowns_and_errors(inbox: Store) -> None:
     assert by_day.loc[0, "mean"] == pytest.approx(2100)
     by_channel = rt.summarize("reply_time", "channel", source=inbox, filters=LATER)
     assert by_channel[["channel", "count"]].values.tolist() == [["sms", 1], ["whatsapp", 5]]
+    replies = rt.reply_times(inbox, LATER)
+    # Every clock started in the week of Monday 11-11 and in November.
+    assert rt.summarize(replies, ["week"])[["week", "count"]].values.tolist() == [[pd.Timestamp("2024-11-11"), 6]]
+    assert rt.summarize(replies, ["month"])[["month", "count"]].values.tolist() == [[pd.Timestamp("2024-11-01"), 6]]
+    # Team of the replying agent: a1 (blue) replied in k1, k2, k3 cycle 1 and k6; a2 (green) in k3 cycle 2 and k5.
+    by_team = rt.summarize(replies, ["team"])
+    assert by_team[["team", "count"]].values.tolist() == [["blue", 4], ["green", 2]]
+    # Green: (2700 + 3000) / 2 = 2850 s.
+    assert by_team.loc[1, "mean"] == pytest.approx(2850)
     with pytest.raises(ValidationError, match="cannot break down by 'colour'"):
         rt.summarize("reply_time", ["colour"], source=inbox, filters=LATER)
     with pytest.raises(ValidationError, match="unknown metric"):
