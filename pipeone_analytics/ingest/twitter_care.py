@@ -20,7 +20,7 @@ from ..config import Settings
 from ..errors import ImportFailed
 from .adapters import with_skipped
 
-ROLES = {"client": "inbound", "client1": "inbound", "agent": "outbound"}
+ROLES = {"client": "inbound", "client1": "inbound", "agent": "outbound", "agentURL": "outbound"}
 TWITTER_EPOCH_MS = 1288834974657
 
 
@@ -50,7 +50,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
         raise ImportFailed(f"{path.name} is not a customer-care file: expected a list of dialogs with dialogContent")
     occurrences: dict[str, list[int]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        for m in re.finditer(r'"tweet_ID"\s*:\s*"?(\d+)', line):
+        for m in re.finditer(r'"tweet_ID"\s*:\s*"?([^",}\s]*)', line):
             occurrences.setdefault(m[1], []).append(number)
     lines = {tid: iter(numbers) for tid, numbers in occurrences.items()}  # dialogs are read in file order
 
@@ -58,28 +58,27 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     for dialog in dialogs:
         header = dialog.get("dialogHeader") or {}
         session = str(header.get("sessionID") or "").strip()
+        # (role, tweet id, author, time, text) of each turn, then of the agentURL answer
+        items = [(role, str(t.get("tweet_ID") or "").strip(), str(t.get(role) or "").strip(),
+                  _iso(t.get("datetime")), t.get("message"))
+                 for t in dialog["dialogContent"] for role in [next((r for r in ROLES if r in t), None)]]
+        answer = dialog.get("agentURL") or {}
+        if answer:
+            aid = str(answer.get("tweet_ID") or "").strip()
+            items.append(("agentURL", aid, str(header.get("company") or "").strip(),
+                          snowflake_time(aid) if aid.isdigit() else None, answer.get("url_utterance")))
         turns = []
-        for turn in dialog["dialogContent"]:
-            role = next((r for r in ROLES if r in turn), None)
-            tid = str(turn.get("tweet_ID") or "").strip()
-            when = _iso(turn.get("datetime"))
-            problem = ("turn has no client, client1 or agent key" if role is None else
+        for role, tid, who, when, body in items:
+            line = next(lines.get(tid, iter(())), None)
+            problem = ("dialog has no sessionID" if not session else
+                       "turn has no client, client1 or agent key" if role is None else
                        "tweet_ID is not a number" if not tid.isdigit() else
                        "datetime is not an ISO-8601 time with a zone" if when is None else None)
-            if problem or not session:
-                skipped.append({"reason": problem or "dialog has no sessionID",
-                                "raw": tid, "_file": path.name, "_line": next(lines.get(tid, iter(())), None)})
+            if problem:
+                skipped.append({"reason": problem, "raw": tid, "_file": path.name, "_line": line})
                 continue
-            turns.append({"message_id": tid, "conversation_id": session, "who": str(turn[role]).strip(),
-                          "direction": ROLES[role], "sent_at": when, "body": turn.get("message"),
-                          "_line": next(lines[tid], None)})
-        answer = dialog.get("agentURL") or {}
-        aid = str(answer.get("tweet_ID") or "").strip()
-        if session and aid.isdigit():
-            turns.append({"message_id": aid, "conversation_id": session,
-                          "who": str(header.get("company") or "").strip(), "direction": "outbound",
-                          "sent_at": snowflake_time(aid), "body": answer.get("url_utterance"),
-                          "_line": next(lines[aid], None)})
+            turns.append({"message_id": tid, "conversation_id": session, "who": who, "direction": ROLES[role],
+                          "sent_at": when, "body": body, "_line": line})
         contact = next((t["who"] for t in turns if t["direction"] == "inbound"), None)
         if contact is None:
             skipped += [{"reason": "dialog has no client turn", "raw": t["message_id"],

@@ -63,3 +63,23 @@ def test_real_dev_and_test_files() -> None:
         assert len(tables["skipped"]) == repeated and m["message_id"].is_unique
         assert m["_line"].notna().all() and m["sent_at"].notna().all()
         assert (m.groupby("conversation_id")["direction"].last() == "outbound").mean() > 0.9
+
+
+def test_bad_turns_and_dialogs_without_a_client_are_rejected(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("""[
+ {"agentURL": {"tweet_ID": "not-a-number", "url_utterance": "x"},
+  "dialogContent": [
+   {"client": "dan", "datetime": "2020-04-01T10:00:00Z", "message": "hi", "tweet_ID": "1245300000000000001"},
+   {"client": "dan", "datetime": "yesterday", "message": "?", "tweet_ID": "1245300000000000002"}],
+  "dialogHeader": {"company": "AcmeCare", "sessionID": "S9"}},
+ {"agentURL": {"tweet_ID": "1245410598712246272", "url_utterance": "only the company speaks"},
+  "dialogContent": [],
+  "dialogHeader": {"company": "AcmeCare", "sessionID": "S10"}}
+]
+""", encoding="utf-8")
+    tables = read(bad)
+    assert tables["messages"]["message_id"].tolist() == ["1245300000000000001"]
+    assert dict(zip(tables["skipped"]["_line"], tables["skipped"]["_bad"])) == {
+        2: "tweet_ID is not a number", 5: "datetime is not an ISO-8601 time with a zone",
+        7: "dialog has no client turn"}
