@@ -17,14 +17,14 @@ import datetime as dt
 import string
 from typing import Iterable, Mapping
 
+import duckdb
 import pandas as pd
 
 from .. import i18n
-from ..config import Settings
 from ..errors import ValidationError
 from ..store import Store, as_store
-from .filters import as_tuple, used_params
 from .calendar import _offset_segments
+from .filters import as_tuple, used_params
 from .interactions import end_of_day, ledger_sql, messages_sql
 
 STAR_LEVELS = tuple(range(6))
@@ -56,12 +56,11 @@ def local_day_sql(column: str, segments: int) -> str:
     return f"((epoch_us({column}) + {offset}) // {DAY_US})"
 
 
-def day_params(store: Store, as_of: pd.Timestamp) -> dict[str, int]:
+def day_params(con: duckdb.DuckDBPyConnection, timezone: str, as_of: pd.Timestamp) -> dict[str, int]:
     """Parameters of local_day_sql: each UTC offset of the account timezone from the first message to as_of."""
-    first = store.df("SELECT min(sent_at) AS t FROM messages")["t"][0]
+    first = con.execute("SELECT min(sent_at) AS t FROM messages").df()["t"][0]
     utc = [(as_of if pd.isna(t) else t).tz_convert("UTC").tz_localize(None) for t in (first, as_of)]
-    segments = _offset_segments(store.settings.timezone, utc[0] - pd.Timedelta(days=1),
-                                max(utc) + pd.Timedelta(days=1))
+    segments = _offset_segments(timezone, utc[0] - pd.Timedelta(days=1), max(utc) + pd.Timedelta(days=1))
     params: dict[str, int] = {}
     for i, (start, _, offset) in enumerate(segments):
         params[f"day_cut_{i}"] = int(start.value // 1000)
@@ -193,17 +192,18 @@ def ratings(source: Store | Mapping[str, pd.DataFrame], as_of: dt.datetime | dt.
     locale = i18n.check_locale(locale or store.settings.locale)
     where, params = _contact_filter(contacts)
     as_of = end_of_day(as_of, store.settings)
-    days = day_params(store, as_of)
-    sql = f"""
-        SELECT contact_id, name, phone, channel, stars::INTEGER AS stars, $labels[stars + 1] AS label,
-               sent, received, interactions, same_day_interactions, within_30m, within_2h,
-               within_30m / nullif(interactions, 0) AS share_within_30m,
-               within_2h / nullif(interactions, 0) AS share_within_2h,
-               phone_valid, {_reason_sql()} AS reason
-        FROM ({_rated_sql(where, len(days) // 2)}) r
-        ORDER BY contact_id"""
-    params |= {"as_of": as_of} | days | _locale_params(locale)
-    with store.read() as con:  # through Arrow: three times faster than .df() for a million contacts
+    with store.read() as con:  # one connection: opening the file costs as much as rating one contact
+        days = day_params(con, store.settings.timezone, as_of)
+        sql = f"""
+            SELECT contact_id, name, phone, channel, stars::INTEGER AS stars, $labels[stars + 1] AS label,
+                   sent, received, interactions, same_day_interactions, within_30m, within_2h,
+                   within_30m / nullif(interactions, 0) AS share_within_30m,
+                   within_2h / nullif(interactions, 0) AS share_within_2h,
+                   phone_valid, {_reason_sql()} AS reason
+            FROM ({_rated_sql(where, len(days) // 2)}) r
+            ORDER BY contact_id"""
+        params |= {"as_of": as_of} | days | _locale_params(locale)
+        # through Arrow: three times faster than .df() for a million contacts
         frame = con.sql(sql, params=used_params(sql, params)).to_arrow_table().to_pandas()
     frame["phone_valid"] = frame["phone_valid"].astype("boolean")
     return frame
@@ -280,10 +280,11 @@ def _history_sql(where: str, segments: int, ends: int) -> str:
 def _history(store: Store, ends: list[pd.Timestamp], contacts: Iterable[str] | str | None) -> pd.DataFrame:
     where, params = _contact_filter(contacts)
     ends = sorted(set(ends))
-    days = day_params(store, ends[-1])
-    sql = _history_sql(where, len(days) // 2, len(ends)) + " ORDER BY as_of, contact_id"
-    params |= {f"end_{i}": end for i, end in enumerate(ends)} | {"as_of": ends[-1]} | days
-    return store.df(sql, used_params(sql, params))
+    with store.read() as con:
+        days = day_params(con, store.settings.timezone, ends[-1])
+        sql = _history_sql(where, len(days) // 2, len(ends)) + " ORDER BY as_of, contact_id"
+        params |= {f"end_{i}": end for i, end in enumerate(ends)} | {"as_of": ends[-1]} | days
+        return con.execute(sql, used_params(sql, params)).df()
 
 
 def rating_history(source: Store | Mapping[str, pd.DataFrame], start: dt.date | str, end: dt.date | str,
