@@ -194,6 +194,8 @@ def _h12(t: dt.datetime) -> tuple[int, str]:
 VARIANTS = {
     "android dd/mm/yyyy 24h": ("dmy", lambda t: f"{t:%d/%m/%Y %H:%M} - "),
     "android m/d/yy, 12h": ("mdy", lambda t: f"{t.month}/{t.day}/{t:%y}, {_h12(t)[0]}:{t:%M} {_h12(t)[1]} - "),
+    "android m/d/yy, 12h\u202fPM": (
+        "mdy", lambda t: f"{t.month}/{t.day}/{t:%y}, {_h12(t)[0]}:{t:%M}\u202f{_h12(t)[1]} - "),
     "android dd.mm.yy, 24h": ("dmy", lambda t: f"{t:%d.%m.%y}, {t:%H:%M} - "),
     "android yyyy-mm-dd 24h": ("ymd", lambda t: f"{t:%Y-%m-%d %H:%M} - "),
     "ios [dd/mm/yy, h:mm:ss\u202fAM]": (
