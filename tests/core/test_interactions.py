@@ -139,3 +139,13 @@ def test_export_interactions_cli(tmp_path):
     # the date means its local end of day: all three responses of Nov 2
     assert frame["to_message_id"].tolist() == [ids["out1"], ids["in3"], ids["out3"]]
     assert frame["cycle"].tolist() == [1, 1, 1]
+
+
+def test_seconds_are_real_time_across_a_dst_change():
+    scn = Scenario()
+    scn.conversation("v", "c")
+    scn.inbound("v", "2018-11-03 23:30")   # -03:00; at 2018-11-04 00:00 Sao Paulo clocks jumped to 01:00 (-02:00)
+    scn.outbound("v", "2018-11-04 01:30")
+    got = ledger(scn.store(), Filters(as_of="2018-12-01"))
+    # 02:30 UTC -> 03:30 UTC: one real hour, though the wall clocks are two hours apart
+    assert got["seconds"].tolist() == [3600.0]

@@ -25,6 +25,11 @@ KINDS = {"contact": "inbound", "agent": "outbound", "automation": "outbound", "n
 CONTACTS = ["c0", "c1", "c2", "c3"]
 
 
+def elapsed(start: dt.datetime, end: dt.datetime) -> float:
+    """Real seconds between two aware datetimes (Python subtracts wall clocks when both share a tzinfo)."""
+    return (end.astimezone(dt.timezone.utc) - start.astimezone(dt.timezone.utc)).total_seconds()
+
+
 def reference(messages: list[dict], phones: dict[str, str], as_of: dt.datetime, tz: zoneinfo.ZoneInfo):
     """(per contact (stars, sent, received, interactions, same_day, within_30m, within_2h), ledger pairs)."""
     seen = [m for m in messages if m["sent_at"] <= as_of]
@@ -44,7 +49,7 @@ def reference(messages: list[dict], phones: dict[str, str], as_of: dt.datetime, 
             pairs.append((before, after))
     inter = defaultdict(lambda: [0, 0, 0, 0])
     for before, after in pairs:
-        seconds = (after["sent_at"] - before["sent_at"]).total_seconds()
+        seconds = elapsed(before["sent_at"], after["sent_at"])
         row = inter[after["contact_id"]]
         row[0] += 1
         row[1] += before["sent_at"].astimezone(tz).date() == after["sent_at"].astimezone(tz).date()
@@ -70,7 +75,7 @@ def reference(messages: list[dict], phones: dict[str, str], as_of: dt.datetime, 
             stars = 0
         out[c] = (stars, s, r, n, same, w30, w2h)
     ledger_rows = [(b["message_id"], a["message_id"], "agent_reply" if a["direction"] == "outbound"
-                    else "contact_reply", (a["sent_at"] - b["sent_at"]).total_seconds()) for b, a in pairs]
+                    else "contact_reply", elapsed(b["sent_at"], a["sent_at"])) for b, a in pairs]
     return out, sorted(ledger_rows)
 
 
