@@ -51,10 +51,11 @@ def _wall_intervals(settings: Settings, start: dt.date, end: dt.date) -> pd.Data
     """Naive local wall-clock working intervals of every non-holiday day. Columns: wall_start, wall_end."""
     days = pd.DataFrame({"day": pd.date_range(start, end, freq="D")})
     days = days[~days["day"].dt.date.isin(holiday_dates(settings, start, end))]
-    days["weekday"] = days["day"].dt.weekday
-    schedule = pd.DataFrame(
-        [(i, _clock(a), _clock(b)) for i, name in enumerate(WEEKDAYS) for a, b in settings.business_hours.get(name, ())],
-        columns=["weekday", "opens", "closes"])
+    days["weekday"] = days["day"].dt.day_of_week.astype("int32")
+    hours = [(i, a, b) for i, name in enumerate(WEEKDAYS) for a, b in settings.business_hours.get(name, ())]
+    schedule = pd.DataFrame({"weekday": pd.Series([h[0] for h in hours], dtype="int32"),
+                             "opens": pd.to_timedelta([_clock(h[1]) for h in hours]),
+                             "closes": pd.to_timedelta([_clock(h[2]) for h in hours])})
     rows = days.merge(schedule, on="weekday")
     return pd.DataFrame({"wall_start": rows["day"] + rows["opens"], "wall_end": rows["day"] + rows["closes"]})
 

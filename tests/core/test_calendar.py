@@ -227,3 +227,9 @@ def test_boundaries_off_the_minute_before_1914() -> None:
     # minute in UTC, and the 6 min 28 s jump at midnight is not worked. Wed 1913-12-31 17:00 -> Fri 1914-01-02
     # 10:00 = 1 h + (Thu 1914-01-01 is a holiday) + 1 h.
     assert one(SP, "1913-12-31 17:00", "1914-01-02 10:00") == 7200
+
+
+def test_no_working_hours_at_all() -> None:
+    closed = SP.replace(business_hours={})
+    assert business_intervals(closed, dt.date(2024, 11, 11), dt.date(2024, 11, 17)).empty
+    assert one(closed, "2024-11-11 10:00", "2024-11-13 10:00") == 0
