@@ -22,6 +22,13 @@ BY = ("type", "category", "channel", "agent")
 # Every ticket with its joins, as of $as_of; needs $no_category, $unknown_category, $inactive_category.
 # {tickets} and {messages} name the relations to read (the tables, or a contact's subset of them).
 TICKET_JOINS_SQL = """
+WITH resolved AS (SELECT * FROM {tickets} WHERE resolved_at <= $as_of),
+resolve_channel AS (
+    SELECT t.ticket_id, arg_max(m.channel, (m.sent_at, m.message_id)) AS channel
+    FROM resolved t JOIN {messages} m ON m.conversation_id = t.conversation_id AND m.sent_at <= t.resolved_at
+    WHERE m.sender_type <> 'note'
+    GROUP BY t.ticket_id
+)
 SELECT t.ticket_id, t.conversation_id, c.contact_id, ct.name AS contact_name, t.resolved_at, t.resolved_by,
        ag.name AS resolver_name, ag.team AS resolver_team, t.type,
        t.category AS category_id, cat.name AS category_name, cat.active AS category_active,
@@ -31,15 +38,13 @@ SELECT t.ticket_id, t.conversation_id, c.contact_id, ct.name AS contact_name, t.
             WHEN cat.category_id IS NULL THEN $unknown_category || ' (' || t.category || ')'
             WHEN cat.active THEN cat.name
             ELSE replace($inactive_category, '{{name}}', cat.name) END AS category_label,
-       t.note, m.channel
-FROM {tickets} t
+       t.note, rc.channel
+FROM resolved t
 LEFT JOIN conversations c USING (conversation_id)
 LEFT JOIN contacts ct ON ct.contact_id = c.contact_id
 LEFT JOIN agents ag ON ag.agent_id = t.resolved_by
 LEFT JOIN categories cat ON cat.category_id = t.category
-ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM {messages} WHERE sender_type <> 'note') m
-    ON m.conversation_id = t.conversation_id AND t.resolved_at >= m.sent_at
-WHERE t.resolved_at <= $as_of"""
+LEFT JOIN resolve_channel rc ON rc.ticket_id = t.ticket_id"""
 TICKETS_SQL = TICKET_JOINS_SQL.format(tickets="tickets", messages="messages")
 
 

@@ -37,50 +37,69 @@ class Page:
 
 
 _ITEMS = """
-WITH convs AS (
+WITH convs AS MATERIALIZED (
     SELECT conversation_id FROM conversations WHERE contact_id = $contact_id
-    UNION SELECT conversation_id FROM messages WHERE contact_id = $contact_id
 ),
-msgs AS (
-    SELECT * FROM messages WHERE conversation_id IN (SELECT conversation_id FROM convs) AND sent_at <= $as_of
+msgs AS MATERIALIZED (
+    SELECT *, CASE sender_type WHEN 'note' THEN 'note' WHEN 'automation' THEN 'automation' ELSE 'message' END
+                  AS kind
+    FROM (SELECT * FROM messages WHERE contact_id = $contact_id
+          UNION ALL
+          SELECT * FROM messages
+          WHERE contact_id IS NULL AND conversation_id IN (SELECT conversation_id FROM convs))
+    WHERE sent_at <= $as_of
 ),
-shown AS (
-    SELECT conversation_id FROM convs
+mine AS MATERIALIZED (
+    SELECT conversation_id FROM convs UNION SELECT conversation_id FROM msgs
+),
+shown AS MATERIALIZED (
+    SELECT conversation_id FROM mine
     WHERE len($channels::VARCHAR[]) = 0 OR conversation_id IN (
         SELECT conversation_id FROM msgs WHERE sender_type <> 'note' AND list_contains($channels::VARCHAR[], channel))
 ),
 evs AS (
     SELECT *, CASE WHEN kind = 'assigned' THEN lag(nullif(value, '')) OVER (
                   PARTITION BY conversation_id, kind = 'assigned' ORDER BY "at", event_id) END AS from_agent
-    FROM events WHERE conversation_id IN (SELECT conversation_id FROM convs) AND "at" <= $as_of
+    FROM events WHERE conversation_id IN (SELECT conversation_id FROM shown) AND "at" <= $as_of
 ),
 tks AS ({tickets}),
-items AS (
-    SELECT sent_at AS "at",
-           CASE sender_type WHEN 'note' THEN 'note' WHEN 'automation' THEN 'automation' ELSE 'message' END AS kind,
-           conversation_id, channel, direction, sender_type, agent_id, body,
+message_items AS (
+    SELECT sent_at AS "at", kind, conversation_id, channel, direction, sender_type, agent_id, body,
            NULL::VARCHAR AS event_kind, NULL::VARCHAR AS value, NULL::VARCHAR AS from_agent,
-           NULL::VARCHAR AS ticket_type, NULL::VARCHAR AS category, NULL::VARCHAR AS note, message_id AS item_id
+           NULL::VARCHAR AS ticket_type, NULL::VARCHAR AS category, NULL::VARCHAR AS note, message_id AS item_id,
+           list_position({kinds}, kind) AS kind_rank
     FROM msgs
     WHERE CASE WHEN sender_type = 'note' THEN conversation_id IN (SELECT conversation_id FROM shown)
                ELSE len($channels::VARCHAR[]) = 0 OR list_contains($channels::VARCHAR[], channel) END
-    UNION ALL
-    SELECT "at",
-           CASE WHEN kind = 'assigned' AND from_agent IS NOT NULL AND nullif(value, '') IS NOT NULL
-                     AND from_agent <> value THEN 'transfer' ELSE 'event' END,
-           conversation_id, NULL, NULL, NULL, actor_id, NULL, kind, value, from_agent, NULL, NULL, NULL, event_id
-    FROM evs WHERE conversation_id IN (SELECT conversation_id FROM shown)
-    UNION ALL
-    SELECT resolved_at, 'ticket', conversation_id, channel, NULL, NULL, resolved_by, NULL, NULL, NULL, NULL,
-           type, category_label, note, ticket_id
+),
+event_items AS (
+    SELECT "at", item_kind AS kind, conversation_id, NULL::VARCHAR AS channel, NULL::VARCHAR AS direction,
+           NULL::VARCHAR AS sender_type, actor_id AS agent_id, NULL::VARCHAR AS body, event_kind, value, from_agent,
+           NULL::VARCHAR AS ticket_type, NULL::VARCHAR AS category, NULL::VARCHAR AS note, event_id AS item_id,
+           list_position({kinds}, item_kind) AS kind_rank
+    FROM (SELECT *, kind AS event_kind,
+                 CASE WHEN kind = 'assigned' AND from_agent IS NOT NULL AND nullif(value, '') IS NOT NULL
+                           AND from_agent <> value THEN 'transfer' ELSE 'event' END AS item_kind
+          FROM evs)
+),
+ticket_items AS (
+    SELECT resolved_at AS "at", 'ticket' AS kind, conversation_id, channel, NULL::VARCHAR AS direction,
+           NULL::VARCHAR AS sender_type, resolved_by AS agent_id, NULL::VARCHAR AS body,
+           NULL::VARCHAR AS event_kind, NULL::VARCHAR AS value, NULL::VARCHAR AS from_agent, type AS ticket_type,
+           category_label AS category, note, ticket_id AS item_id, list_position({kinds}, 'ticket') AS kind_rank
     FROM tks WHERE conversation_id IN (SELECT conversation_id FROM shown)
 ),
-ranked AS (
-    SELECT *, list_position(['message', 'note', 'automation', 'event', 'transfer', 'ticket'], kind) AS kind_rank
-    FROM items
-),
 page AS (
-    SELECT * FROM ranked WHERE {after}
+    SELECT * FROM (
+        (SELECT * FROM message_items WHERE {after} ORDER BY "at" {order}, kind_rank {order}, item_id {order}
+         LIMIT $limit)
+        UNION ALL
+        (SELECT * FROM event_items WHERE {after} ORDER BY "at" {order}, kind_rank {order}, item_id {order}
+         LIMIT $limit)
+        UNION ALL
+        (SELECT * FROM ticket_items WHERE {after} ORDER BY "at" {order}, kind_rank {order}, item_id {order}
+         LIMIT $limit)
+    )
     ORDER BY "at" {order}, kind_rank {order}, item_id {order} LIMIT $limit
 )
 SELECT p."at", p.kind, p.conversation_id, p.channel, p.direction, p.sender_type, p.agent_id,
@@ -127,9 +146,10 @@ def timeline(source: Source, contact_id: str, channels: Iterable[str] | str = ()
         params |= _parse_cursor(cursor, store.settings.timezone)
         after = _OLDER if direction == "older" else _NEWER
     tickets = TICKET_JOINS_SQL.format(
-        tickets="(SELECT * FROM tickets WHERE conversation_id IN (SELECT conversation_id FROM convs))",
+        tickets="(SELECT * FROM tickets WHERE conversation_id IN (SELECT conversation_id FROM shown))",
         messages="msgs")
-    sql = _ITEMS.format(tickets=tickets, after=after, order="DESC" if direction == "older" else "ASC")
+    sql = _ITEMS.format(tickets=tickets, after=after, order="DESC" if direction == "older" else "ASC",
+                        kinds="[" + ", ".join(f"'{k}'" for k in KINDS) + "]")
     frame = store.df(sql, used_params(sql, params))
     more = len(frame) > limit
     if more:

@@ -1,0 +1,130 @@
+"""Status speed against a bare scan, one-conversation status, and a 100k-message timeline: `pipeone bench status`.
+
+Measures, on benchmarks.common.bench_store(N) (N messages, about N / 7 conversations):
+- bare scan (the baseline): SELECT conversation_id, max(sent_at) FROM messages GROUP BY 1;
+- status_as_of() for every conversation, as of now;
+- conversations_export(), the rows of `pipeone export conversations` (status plus messages and tickets);
+- status_as_of(conversation_ids=[one]): what the inbox runs after each action (target <= 200 ms);
+- cycles(), for information.
+Then, on a dedicated store (benchmarks/.data/timeline-<n>.duckdb: one contact with --timeline-messages messages in
+200 conversations, with events and tickets, among 900k messages of 90k other contacts):
+- timeline(): the newest page of 50 items, and a page 50k items back through a cursor (target <= 100 ms each).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import DATA, Table, _locked, bench_store, peak_rss_mb, timed  # noqa: E402
+from pipeone_analytics.config import Settings  # noqa: E402
+from pipeone_analytics.core import status  # noqa: E402
+from pipeone_analytics.core.timeline import timeline  # noqa: E402
+from pipeone_analytics.store import Store  # noqa: E402
+
+SCAN = "SELECT conversation_id, max(sent_at) FROM messages GROUP BY 1"
+
+
+def timeline_store(big: int, others: int = 900_000) -> Store:
+    """A cached store where contact 'big' has `big` messages in 200 conversations, among `others` messages."""
+    path = DATA / f"timeline-{big}.duckdb"
+    with _locked(path.name):
+        store = Store(path, Settings(db_path=path))
+        if not (DATA / f"{path.name}.complete").exists():
+            path.unlink(missing_ok=True)
+            store = Store(path, Settings(db_path=path))
+            store.migrate()
+            with store.write() as con:
+                con.execute("""
+                    INSERT INTO contacts (contact_id, name)
+                    SELECT 'k' || i, 'Contact ' || i FROM range(0, 90001) t(i)""")
+                con.execute("UPDATE contacts SET contact_id = 'big' WHERE contact_id = 'k90000'")
+                con.execute("""
+                    INSERT INTO conversations (conversation_id, contact_id, created_at)
+                    SELECT 'big-c' || i, 'big', TIMESTAMPTZ '2026-01-01' + to_seconds(i * 86400) FROM range(200) t(i)
+                    UNION ALL
+                    SELECT 'c' || i, 'k' || (i // 2), TIMESTAMPTZ '2026-01-01' + to_seconds(i * 60)
+                    FROM range(180000) t(i)""")
+                con.execute("""
+                    INSERT INTO messages (message_id, conversation_id, contact_id, channel, direction, sent_at,
+                                          sender_type, agent_id, body)
+                    SELECT 'bm' || lpad(i::VARCHAR, 7, '0'), 'big-c' || (i // ($big // 200)), 'big',
+                           ['whatsapp', 'sms', 'email'][1 + i % 3],
+                           CASE WHEN i % 2 = 0 THEN 'inbound' ELSE 'outbound' END,
+                           TIMESTAMPTZ '2026-01-01' + to_seconds(i * (200 * 86400 // $big)),
+                           CASE WHEN i % 2 = 0 THEN 'contact' WHEN i % 10 = 1 THEN 'note' ELSE 'agent' END,
+                           CASE WHEN i % 2 = 1 THEN 'a' || (i % 7) END, 'message body ' || i
+                    FROM range($big) t(i)
+                    UNION ALL
+                    SELECT 'm' || i, 'c' || (i // 5), 'k' || (i // 10), 'whatsapp',
+                           CASE WHEN i % 2 = 0 THEN 'inbound' ELSE 'outbound' END,
+                           TIMESTAMPTZ '2026-01-01' + to_seconds(i * 7),
+                           CASE WHEN i % 2 = 0 THEN 'contact' ELSE 'agent' END,
+                           CASE WHEN i % 2 = 1 THEN 'a1' END, 'other body ' || i
+                    FROM range($others) t(i)""", {"big": big, "others": others})
+                con.execute("""
+                    INSERT INTO events (event_id, conversation_id, "at", actor_id, kind, value)
+                    SELECT 'be' || i, 'big-c' || (i // 4), TIMESTAMPTZ '2026-01-01' + to_seconds(i * 21600 + 30),
+                           'a1', ['assigned', 'assigned', 'status_changed', 'resolved'][1 + i % 4],
+                           ['a1', 'a2', 'on_hold', NULL][1 + i % 4]
+                    FROM range(800) t(i)""")
+                con.execute("""
+                    INSERT INTO tickets (ticket_id, conversation_id, resolved_at, resolved_by, type, category, note)
+                    SELECT 'bt' || i, 'big-c' || i, TIMESTAMPTZ '2026-01-01' + to_seconds(i * 86400 + 3 * 21600 + 30),
+                           'a1', 'question', 'billing', 'note ' || i
+                    FROM range(200) t(i)""")
+            (DATA / f"{path.name}.complete").touch()
+    return store
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="pipeone bench status")
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--timeline-messages", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+
+    path = bench_store(args.messages)
+    store = Store(path, Settings(db_path=path))
+    counts = store.df("SELECT (SELECT count(*) FROM messages) AS m, (SELECT count(*) FROM conversations) AS c")
+    table = Table(f"status, --messages {args.messages:,} (store {path}: {int(counts.m[0]):,} messages, "
+                  f"{int(counts.c[0]):,} conversations)")
+    seconds, _ = timed(lambda: store.df(SCAN), args.repeat)
+    table.add("bare scan: conversation_id, max(sent_at) (baseline)", seconds)
+    seconds, current = timed(lambda: status.status_as_of(store), args.repeat)
+    shares = current["status"].value_counts(normalize=True).round(3).to_dict()
+    table.add("status_as_of(), every conversation", seconds, f"{len(current):,} rows; {shares}")
+    seconds, exported = timed(lambda: status.conversations_export(store), args.repeat)
+    table.add("conversations_export()", seconds, f"{len(exported):,} rows")
+    one = current["conversation_id"].iloc[len(current) // 2]
+    seconds, _ = timed(lambda: status.status_as_of(store, conversation_ids=[one]), max(3, args.repeat))
+    table.add("status_as_of(conversation_ids=[one])", seconds, f"best of {max(3, args.repeat)}")
+    seconds, cyc = timed(lambda: status.cycles(store), args.repeat)
+    table.add("cycles(), every conversation", seconds, f"{len(cyc):,} cycles")
+    status_rss = peak_rss_mb()
+
+    tl = timeline_store(args.timeline_messages)
+    seconds, page = timed(lambda: timeline(tl, "big"), 3)
+    table.add(f"timeline(): newest page, contact with {args.timeline_messages:,} messages", seconds,
+              f"best of 3; {len(page.items)} items")
+    cursor = page.next_cursor
+    for _ in range(10):
+        cursor = timeline(tl, "big", cursor=cursor, limit=5000).next_cursor
+    seconds, deep = timed(lambda: timeline(tl, "big", cursor=cursor), 3)
+    table.add("timeline(): a page 50k items back, by cursor", seconds, f"best of 3; {len(deep.items)} items")
+
+    base = table.seconds("bare scan: conversation_id, max(sent_at) (baseline)")
+    both = table.seconds("status_as_of(), every conversation") + table.seconds("conversations_export()")
+    table.print(baseline="bare scan: conversation_id, max(sent_at) (baseline)", targets={
+        "export conversations <= 4x bare scan": f"{table.seconds('conversations_export()') / base:.1f}x "
+                                                f"(status + export: {both / base:.1f}x)",
+        "one conversation <= 200 ms": f"{table.seconds('status_as_of(conversation_ids=[one])') * 1000:.0f} ms",
+        "timeline page <= 100 ms": f"{table.seconds(table.rows[-2][0]) * 1000:.0f} ms newest, "
+                                   f"{table.seconds(table.rows[-1][0]) * 1000:.0f} ms deep",
+        "peak RSS": f"{status_rss:,.0f} MB after status"})
+
+
+if __name__ == "__main__":
+    main()
