@@ -52,6 +52,12 @@ def stable_id(prefix: str, *parts: object) -> str:
     return f"{prefix}-{digest[:16]}"
 
 
+def names(options: dict[str, Any], key: str) -> list[str]:
+    """A repeatable option's values (--agent-name, --company-number); a single string is one value."""
+    value = options.get(key) or []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
 def gap_days(options: dict[str, Any]) -> float:
     """The inactivity gap (days) that starts a new conversation: --gap-days, default 5."""
     value = options.get("gap_days")

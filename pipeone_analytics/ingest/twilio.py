@@ -20,7 +20,7 @@ import pandas as pd
 from ..config import Settings
 from ..errors import ImportFailed
 from ..phones import check_phone
-from .adapters import gap_days, read_csv, split_by_gap, with_skipped
+from .adapters import gap_days, names, read_csv, split_by_gap, with_skipped
 
 COLUMNS = ("From", "To", "Body", "SentDate", "Sid", "Direction")
 
@@ -55,7 +55,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     path = Path(path)
     raw = read_csv(path, COLUMNS, "a Twilio message log")
     region = settings.phone_region
-    company = {_key(n, region) for n in options.get("company_number") or []}
+    company = {_key(n, region) for n in names(options, "company_number")}
 
     rows, skipped = [], []
     for rec in raw.to_dict("records"):

@@ -23,7 +23,7 @@ import pandas as pd
 from ..config import Settings
 from ..errors import ImportFailed
 from ..phones import check_phone
-from .adapters import attachments_json, gap_days, split_by_gap, stable_id, with_skipped
+from .adapters import attachments_json, gap_days, names, split_by_gap, stable_id, with_skipped
 
 # Direction and isolation marks WhatsApp puts around names, mentions and system text.
 MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e\ufeff"))
@@ -188,10 +188,10 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
                 "_line": e.line} for e in entries if e.author is None]
     skipped += [{"reason": "line before the first message", "raw": raw,
                  "_file": path.name, "_line": n} for n, raw in orphans]
-    agent_names = {n.translate(MARKS).strip().casefold() for n in options.get("agent_name") or []}
+    agent_names = {n.translate(MARKS).strip().casefold() for n in names(options, "agent_name")}
     authors = {e.author for e in entries if e.author is not None}
     if agent_names and not agent_names & {a.casefold() for a in authors}:
-        raise ImportFailed(f"{path.name}: no participant is named {' or '.join(sorted(options['agent_name']))} "
+        raise ImportFailed(f"{path.name}: no participant is named {' or '.join(sorted(names(options, 'agent_name')))} "
                            "(--agent-name must match a name as written in the chat)")
 
     # message_id = chat, time and rank among the messages of that same time: stable when the chat is

@@ -221,3 +221,8 @@ def test_round_trip_of_every_header_variant(tmp_path: Path, variant: str, messag
     got = authored(read(chat, date_order=order))
     assert list(zip(got["sent_at"], got["author"], got["body"])) == [
         (t.isoformat(sep=" "), a, b) for t, a, b in rows]
+
+
+def test_a_single_agent_name_string_is_one_name() -> None:
+    m = read(FIXTURES / "android_ptbr_24h.txt", agent_name="Loja Exemplo")["messages"]
+    assert (m["direction"] == "outbound").sum() == 2
