@@ -139,8 +139,8 @@ def detect_format(path: Path) -> str:
         return "canonical"
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if not n.endswith("/")]
-            if any(_canonical_table(n) == "messages" for n in names):
+            members = [n for n in zf.namelist() if not n.endswith("/")]
+            if any(_canonical_table(n) == "messages" for n in members):
                 return "canonical"
             if chat_member(zf) is not None:
                 return "whatsapp"

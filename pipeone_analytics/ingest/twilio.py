@@ -3,9 +3,11 @@
 Direction `inbound` is inbound and `outbound-*` outbound (`outbound-reply`, a TwiML auto-reply, is
 sender_type automation). A `whatsapp:+E164` number means channel whatsapp, else sms. The company
 side is --company-number when given (a row whose Direction contradicts it is rejected), else the
-side Direction names (To of inbound, From of outbound; any other Direction is rejected). Each contact number's messages are split into conversations after an inactivity gap
-(--gap-days, default 5), as Front's segments are; a conversation's id is the Sid of its first
-message, and message_id is the Sid.
+side Direction names (To of inbound, From of outbound; any other Direction is rejected). Each
+contact number's messages are split into conversations after an inactivity gap (--gap-days,
+default 5), as Front's segments are; a conversation's id is the Sid of its first message, and
+message_id is the Sid. The contact id is the number in E.164 (the same person on sms and
+whatsapp is one contact). Every Status is kept: a failed send is still a message the company sent.
 """
 from __future__ import annotations
 
@@ -89,8 +91,8 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     frame = pd.DataFrame(rows, columns=["message_id", "contact_id", "phone", "channel", "direction", "when",
                                         "sender_type", "body", "_file", "_line"])
     if frame.empty:
-        raise ImportFailed(f"{path.name}: no usable message row ({len(skipped)} rejected, e.g. line "
-                           f"{skipped[0]['_line'] if skipped else '-'}: {skipped[0]['reason'] if skipped else 'empty'})")
+        example = f", e.g. line {skipped[0]['_line']}: {skipped[0]['reason']}" if skipped else ""
+        raise ImportFailed(f"{path.name}: no usable message row ({len(skipped)} rejected{example})")
     # Gaps are measured in UTC; a naive SentDate is placed in the account timezone for that only.
     aware = frame["when"].map(lambda t: t.tzinfo is not None)
     local = frame["when"].map(lambda t: pd.Timestamp(t).tz_localize(settings.timezone) if t.tzinfo is None else t)

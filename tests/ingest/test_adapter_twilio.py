@@ -49,7 +49,8 @@ def test_conversations_split_after_the_inactivity_gap() -> None:
     assert conv.to_dict() == {"SM001": "SM001", "SM002": "SM001", "SM003": "SM003", "SM004": "SM003",
                               "SM005": "SM005", "SM006": "SM005"}
     c = tables["conversations"].set_index("conversation_id")
-    assert c.loc["SM003", "contact_id"] == "+5511988887777" and c.loc["SM003", "created_at"] == utc("2024-03-07 12:00:01")
+    assert c.loc["SM003", "contact_id"] == "+5511988887777"
+    assert c.loc["SM003", "created_at"] == utc("2024-03-07 12:00:01")
     wide = read(gap_days=7)["messages"].set_index("message_id")["conversation_id"]
     assert wide[["SM001", "SM002", "SM003", "SM004"]].tolist() == ["SM001"] * 4
 

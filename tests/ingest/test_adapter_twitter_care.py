@@ -40,7 +40,8 @@ def test_fixture_dialogs() -> None:
     assert s2["agent_id"].tolist()[1::2] == ["AcmeCare", "AcmeCare"]
     assert (m["channel"] == "other").all()
     c = tables["conversations"].set_index("conversation_id")
-    assert c.loc["S2", "contact_id"] == "bob" and c.loc["S2", "created_at"] == pd.Timestamp("2020-04-02 08:00", tz="UTC")
+    assert c.loc["S2", "contact_id"] == "bob"
+    assert c.loc["S2", "created_at"] == pd.Timestamp("2020-04-02 08:00", tz="UTC")
     assert sorted(tables["contacts"]["contact_id"]) == ["alice", "bob", "carol"]
     assert tables["agents"]["agent_id"].tolist() == ["AcmeCare"]
 
