@@ -72,13 +72,9 @@ def same_day_sql(segments: int) -> str:
     """SQL: 1 when from_at and to_at fall on the same account-local calendar day, else 0."""
     return f"({local_day_sql('from_at', segments)} = {local_day_sql('to_at', segments)})::INTEGER"
 
+
 REASON_KEYS = ("invalid_phone", "none", "sent_only", "sent_only_one", "received", "received_one",
                "2", "2_one", "3", "3_one", "4", "4_one", "5", "5_one")
-
-RATING_COLUMNS = ("contact_id", "name", "phone", "channel", "stars", "label", "sent", "received",
-                  "interactions", "same_day_interactions", "within_30m", "within_2h",
-                  "share_within_30m", "share_within_2h", "phone_valid", "reason")
-
 
 def _contact_filter(contacts: Iterable[str] | str | None) -> tuple[str, dict[str, list[str]]]:
     """SQL predicate on contact_id and its parameter, or TRUE when every contact is wanted."""
