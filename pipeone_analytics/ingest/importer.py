@@ -18,8 +18,9 @@ from . import adapters
 from .readers import relation
 from .result import ImportResult
 from .sources import Part, file_info, find_parts, opened
-from .staging import (create_stage, create_vocabulary, derive_phones, fill_message_contacts, reader_rejects,
-                      reject_duplicates, stage_name, stage_part, stage_rejects, typed_select)
+from .staging import (create_stage, create_vocabulary, derive_phones, fill_message_contacts,
+                      normalize_vocabularies, reader_rejects, reject_duplicates, stage_name, stage_part,
+                      stage_rejects, typed_select)
 from .tables import DERIVED, ORDER, TABLES, map_columns
 from .upsert import upsert
 
@@ -125,6 +126,7 @@ def _import_table(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, tab
             rejected += bad_lines
         if part.frame is not None:
             con.unregister(f"_ingest_frame_{idx}")
+    normalize_vocabularies(con, spec)
     if table == "contacts" and "phone" in present:
         derive_phones(con, spec, store.settings.phone_region)
         present |= set(DERIVED["contacts"])

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..phones import normalize_phones
 from .readers import Relation, q
-from .tables import CHANNELS, DEFAULTS, DERIVED, VOCABULARIES, ColumnMap, TableSpec
+from .tables import CHANNELS, DERIVED, VOCABULARIES, ColumnMap, TableSpec
 
 META = ("_part INTEGER, _n BIGINT, _file VARCHAR, _line BIGINT, _reason VARCHAR, _column VARCHAR, _raw VARCHAR")
 NORM = "translate(lower(trim({})), ' _-./', '')"  # the SQL twin of tables.norm_key
@@ -42,8 +42,7 @@ def _expected(kind: str) -> str:
 def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int) -> tuple[str, dict[str, Any]]:
     """SELECT typed canonical columns, `_reason`/`_column` of the first bad value, and `_raw`, over a relation."""
     params = dict(rel.params)
-    raws, typed, joins, checks, defaults = [], [], [], [], []
-    index = {c.name: f"_t{i}" for i, c in enumerate(spec.columns)}
+    raws, typed, checks = [], [], []
     for i, col in enumerate(spec.columns):
         r = f"_r{i}"
         if col.name in cmap.columns:
@@ -63,12 +62,8 @@ def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int)
             bad = f"'{col.name}: cannot read ' || to_json({r}) || ' as true or false'"
         elif col.kind == "json":
             value = f"CASE WHEN json_valid({r}) THEN {r}::JSON ELSE to_json({r}) END"
-        elif col.kind in VOCABULARIES:
-            joins.append(f"LEFT JOIN _ingest_vocab v{i} ON v{i}.kind = '{col.kind}' "
-                         f"AND v{i}.key = {NORM.format('l1.' + r)}")
-            value = f"v{i}.value"
-            bad = f"'{col.name}: unknown value ' || to_json({r}) || ' (expected {_expected(col.kind)})'"
-        elif col.required:
+        elif col.required or col.kind in VOCABULARIES:  # vocabulary words are normalized after staging
+
             value = f"nullif(trim({r}), '')"
         else:
             value = r
@@ -82,9 +77,6 @@ def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int)
             checks.append((f"_t{i} IS NULL AND nullif(trim(_r{i}), '') IS NULL", f"'missing {col.name}'", col.name))
         if bad:
             checks.append((f"_t{i} IS NULL AND nullif(trim(_r{i}), '') IS NOT NULL", bad, col.name))
-        default = DEFAULTS.get((spec.name, col.name))
-        if default:
-            defaults.append(f"coalesce(_t{i}, {default.format(**index)}) AS _t{i}")
     reason = " ".join(f"WHEN {cond} THEN {msg}" for cond, msg, _ in checks)
     column = " ".join(f"WHEN {cond} THEN '{name}'" for cond, _, name in checks)
     if rel.names:
@@ -92,16 +84,38 @@ def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int)
         raw = f"to_json(map($names, [{', '.join(q(n) for n in rel.names)}]))::VARCHAR"
     else:
         raw = "NULL::VARCHAR"
-    replace = f" REPLACE ({', '.join(defaults)})" if defaults else ""
     level1 = f"SELECT r.*, {', '.join(raws)} FROM ({rel.sql}) r"
-    level2 = f"SELECT l1.*, {', '.join(typed)} FROM ({level1}) l1 {' '.join(joins)}"
-    level3 = (f"SELECT *{replace}, CASE WHEN _bad IS NOT NULL THEN _bad {reason} END AS _reason, "
+    level2 = f"SELECT l1.*, {', '.join(typed)} FROM ({level1}) l1"
+    level3 = (f"SELECT *, CASE WHEN _bad IS NOT NULL THEN _bad {reason} END AS _reason, "
               f"CASE WHEN _bad IS NOT NULL THEN NULL {column} END AS _column FROM ({level2}) l2")
     outs = ", ".join(f"_t{i} AS {q(c.name)}" for i, c in enumerate(spec.columns))
     params["part"] = part_idx
     sql = (f"SELECT {outs}, $part AS _part, _n, _file, _line, _reason, _column, "
            f"CASE WHEN _reason IS NOT NULL THEN coalesce(_text, {raw}) END AS _raw FROM ({level3})")
     return sql, params
+
+
+def normalize_vocabularies(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
+    """Map each distinct spelling of a vocabulary column to its canonical word (once per distinct value, not
+    per row); reject rows whose word is unknown."""
+    stage = stage_name(spec)
+    row = ", ".join(f"'{c.name}': {q(c.name)}" for c in spec.columns)
+    for col in spec.columns:
+        if col.kind not in VOCABULARIES:
+            continue
+        name = q(col.name)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_words AS SELECT d.word, v.value "
+                    f"FROM (SELECT DISTINCT {name} AS word FROM {stage} WHERE {name} IS NOT NULL) d "
+                    f"LEFT JOIN _ingest_vocab v ON v.kind = $kind AND v.key = {NORM.format('d.word')} "
+                    f"WHERE v.value IS DISTINCT FROM d.word", {"kind": col.kind})
+        if con.execute("SELECT count(*) FROM _ingest_words").fetchone()[0]:
+            bad = f"'{col.name}: unknown value ' || to_json(w.word) || ' (expected {_expected(col.kind)})'"
+            con.execute(f"UPDATE {stage} SET {name} = w.value, "
+                        f"_reason = CASE WHEN _reason IS NULL AND w.value IS NULL THEN {bad} ELSE _reason END, "
+                        f"_column = CASE WHEN _reason IS NULL AND w.value IS NULL THEN '{col.name}' ELSE _column END, "
+                        f"_raw = CASE WHEN _reason IS NULL AND w.value IS NULL THEN to_json({{{row}}})::VARCHAR "
+                        f"ELSE _raw END FROM _ingest_words w WHERE {stage}.{name} = w.word")
+        con.execute("DROP TABLE _ingest_words")
 
 
 def stage_part(con: duckdb.DuckDBPyConnection, spec: TableSpec, sql: str, params: dict[str, Any]) -> int:

@@ -5,7 +5,16 @@ import duckdb
 
 from .readers import q
 from .staging import stage_name
-from .tables import DERIVED, TableSpec
+from .tables import DEFAULTS, DERIVED, TableSpec
+
+
+def staged(spec: TableSpec, column: str, alias: str) -> str:
+    """A stage column as it is stored: its value, or its default (tables.DEFAULTS) when absent."""
+    default = DEFAULTS.get((spec.name, column))
+    value = f"{alias}.{q(column)}"
+    if default is None:
+        return value
+    return f"coalesce({value}, {default.format(**{c.name: f'{alias}.{q(c.name)}' for c in spec.columns})})"
 
 
 def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, present: list[str]) -> tuple[int, int, int]:
@@ -26,18 +35,22 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, present: list[str]) 
                                f"(SELECT 1 FROM {table} t WHERE t.{key} = s.{key})").fetchone()[0]
         updated = 0
     else:
-        def row_hash(alias: str) -> str:
-            return f"hash({', '.join(f'{alias}.{q(c)}' for c in compared)})"
+        def row_hash(alias: str, stage_side: bool) -> str:
+            values = (staged(spec, c, alias) if stage_side else f"{alias}.{q(c)}" for c in compared)
+            return f"hash({', '.join(values)})"
 
         inserted, updated = con.execute(
             f"SELECT count(*) FILTER (WHERE t.k IS NULL), count(*) FILTER (WHERE t.h <> s.h) "
-            f"FROM (SELECT {key} AS k, {row_hash('x')} AS h FROM {stage} x WHERE _reason IS NULL) s "
-            f"LEFT JOIN (SELECT {key} AS k, {row_hash('y')} AS h FROM {table} y) t ON s.k = t.k").fetchone()
+            f"FROM (SELECT {key} AS k, {row_hash('x', True)} AS h FROM {stage} x WHERE _reason IS NULL) s "
+            f"LEFT JOIN (SELECT {key} AS k, {row_hash('y', False)} AS h FROM {table} y) t ON s.k = t.k").fetchone()
         if updated:
-            sets = ", ".join(f"{q(c)} = s.{q(c)}" for c in compared)
+            sets = ", ".join(f"{q(c)} = {staged(spec, c, 's')}" for c in compared)
             con.execute(f"UPDATE {table} SET {sets} FROM {stage} s WHERE s._reason IS NULL "
-                        f"AND {table}.{key} = s.{key} AND {row_hash(table)} <> {row_hash('s')}")
+                        f"AND {table}.{key} = s.{key} AND {row_hash(table, False)} <> {row_hash('s', True)}")
     if inserted:
         new = "" if existing == 0 else f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key})"
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} s WHERE _reason IS NULL {new}")
+        values = ", ".join(staged(spec, c, "s") for c in columns)
+        con.execute("SET preserve_insertion_order = false")  # row order means nothing here: insert in parallel
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {stage} s WHERE _reason IS NULL {new}")
+        con.execute("RESET preserve_insertion_order")
     return inserted, updated, good - inserted - updated

@@ -196,7 +196,8 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
 
     # message_id = chat, time and rank among the messages of that same time: stable when the chat is
     # exported again, and sorting in file order among same-minute messages (time ties break by id).
-    rows, rank, chat_id = [], Counter(), stable_id("wa", chat)
+    # The chat is its file name plus its participants: iOS names every chat "_chat.txt".
+    rows, rank, chat_id = [], Counter(), stable_id("wa", chat, *sorted(authors))
     for e, when in zip(entries, stamps):
         if e.author is None:
             continue
@@ -215,7 +216,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
 
     frame["chat"] = chat
     frame["conversation_id"] = split_by_gap(frame["chat"], frame["when"], frame["message_id"],
-                                            gap_days(options)).map(lambda first: stable_id("wa", chat, first))
+                                            gap_days(options)).map(lambda first: stable_id("wa", first))
     inbound = ~frame["is_agent"]
     frame["sender_contact"] = frame["author"].map(lambda a: contacts_of.get(a, (None, None))[0])
     conv_contact = frame[inbound].groupby("conversation_id")["sender_contact"].first()
