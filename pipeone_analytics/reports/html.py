@@ -67,7 +67,7 @@ def external_refs(text: str) -> list[str]:
     return parser.refs
 
 
-def to_html(notebook: Path, out: Path) -> Path:
+def to_html(notebook: Path, out: Path, title: str | None = None) -> Path:
     """Write the executed notebook as HTML without code cells' input; raise if it would load anything remote."""
     exporter = HTMLExporter(template_name="pipeone_report", extra_template_basedirs=[str(TEMPLATES)])
     exporter.exclude_input = True
@@ -75,7 +75,8 @@ def to_html(notebook: Path, out: Path) -> Path:
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
     exporter.register_preprocessor(StripRemoteScripts(), enabled=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    resources = {"metadata": {"name": title or notebook.stem}}
+    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4), resources=resources)
     refs = external_refs(body)
     if refs:
         raise PipeOneError(f"rendered HTML of {notebook.name} would load {refs[0]}; reports must be offline")

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 import nbformat
 
+from .. import i18n
 from ..config import Settings
 from ..store import Store
 from . import history
@@ -60,6 +61,12 @@ def _compute_seconds(executed: Path) -> float:
     return float(sum((c.get("metadata", {}).get("papermill", {}).get("duration") or 0.0) for c in nb.cells))
 
 
+def report_title(name: str, locale: str) -> str:
+    """The report's title in the locale (i18n key report_title_<name>), or its name."""
+    key = f"report_title_{name}"
+    return i18n.t(key, locale) if key in i18n.MESSAGES else name
+
+
 def output_dir(settings: Settings, name: str, period: Period) -> Path:
     """reports/<name>/<period>/ under settings.reports_dir."""
     return Path(settings.reports_dir) / name / period.slug
@@ -95,7 +102,8 @@ def run_report(name: str, params: Mapping[str, Any] | None = None, settings: Set
         executed_at = time.perf_counter()
         timings["compute"] = _compute_seconds(executed)
         timings["kernel"] = max(executed_at - started - timings["compute"], 0.0)
-        to_html(executed, html)
+        to_html(executed, html, title=f"{report_title(name, values.get('locale') or settings.locale)} "
+                                       f"{period.start} – {period.end}")
         timings["nbconvert"] = time.perf_counter() - executed_at
     except KeyboardInterrupt:
         history.finish(store, run_id, "failed", time.perf_counter() - started, None, str(executed), "interrupted")

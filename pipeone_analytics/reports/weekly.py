@@ -239,7 +239,7 @@ def ticket_breakdown(ctx: ReportContext) -> Section:
     for frame, fig_key, col_key in ((by_type, "report_fig_tickets_type", "report_col_type"),
                                     (by_category, "report_fig_tickets_category", "report_col_category")):
         items.append(charts.bars(frame.iloc[::-1], "label", "tickets", ctx.t(fig_key), loc, horizontal=True,
-                                 x_title=ctx.t(col_key), y_title=ctx.t("report_col_tickets")))
+                                 x_title=ctx.t("report_col_tickets"), y_title=ctx.t(col_key)))
         items.append(formatted(ctx, frame, [("label", ctx.t(col_key), "text"),
                                             ("tickets", ctx.t("report_col_tickets"), "int"),
                                             ("share", ctx.t("report_col_share"), "percent")]))
