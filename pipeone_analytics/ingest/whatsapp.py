@@ -6,7 +6,9 @@ space) is a system line, and so is iOS's "Chat name: \u200e<notice>": skipped, a
 importer as a rejected row with reason "system line". Participants named by --agent-name are the company
 (outbound, agents table); everyone else is a contact (inbound). One chat is split into conversations after an
 inactivity gap (--gap-days, default 5), as for Twilio. Times are naive local wall-clock strings:
-the importer reads them in --timezone or the account timezone.
+the importer reads them in --timezone or the account timezone. Ids are deterministic: a message's
+is the chat (file name and participants), its time and its rank among that time's messages, so a
+later export of the same chat updates rather than duplicates.
 """
 from __future__ import annotations
 

@@ -226,3 +226,13 @@ def test_round_trip_of_every_header_variant(tmp_path: Path, variant: str, messag
 def test_a_single_agent_name_string_is_one_name() -> None:
     m = read(FIXTURES / "android_ptbr_24h.txt", agent_name="Loja Exemplo")["messages"]
     assert (m["direction"] == "outbound").sum() == 2
+
+
+def test_two_ios_chats_named_chat_txt_do_not_share_ids(tmp_path: Path) -> None:
+    ids = []
+    for who in ("Ana", "Bia"):
+        folder = tmp_path / who
+        folder.mkdir()
+        (folder / "_chat.txt").write_text(f"[20/06/24, 9:15:02] {who}: oi\n", encoding="utf-8")
+        ids.append(read(folder / "_chat.txt")["messages"]["message_id"].iloc[0])
+    assert ids[0] != ids[1]
