@@ -5,7 +5,9 @@ A conversation is a connected reply tree (edges from in_response_to_tweet_id and
 which may list several ids); its id is the tweet id of its first tweet. `inbound` gives the direction;
 the author of a non-inbound tweet is the company, stored as the agent. The contact of a conversation
 is the author of its first inbound tweet; a tree with no inbound tweet is rejected. Ids written as
-floats (`3.0`) are read as integers. The channel is `other`: DESIGN's channel list has no twitter.
+floats (`3.0`) are read as integers. Message, conversation and contact ids are `twcs-<id>` (the data
+set numbers customers and tweets itself); an agent is `@<screen name>`, as in twitter-care. The
+channel is `other`: DESIGN's channel list has no twitter.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from .adapters import read_csv, with_skipped
 COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id",
            "in_response_to_tweet_id")
 DATE_FORMAT = "%a %b %d %H:%M:%S %z %Y"
+PREFIX = "twcs-"  # TWCS ids are the data set's own numbers: namespaced so they meet no other source's
 MONTHS = {m: f"{i:02d}" for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
                                                 "Nov", "Dec"), start=1)}
 def _created(raw: pd.Series) -> pd.Series:
@@ -117,18 +120,21 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     frame = frame[~orphan]
     inbound = frame["inbound"]
     messages = pd.DataFrame({
-        "message_id": frame["message_id"], "conversation_id": frame["conversation_id"],
-        "contact_id": frame["author"].where(inbound, frame["conv_contact"]), "channel": "other",
+        "message_id": PREFIX + frame["message_id"], "conversation_id": PREFIX + frame["conversation_id"],
+        "contact_id": PREFIX + frame["author"].where(inbound, frame["conv_contact"]), "channel": "other",
         "direction": inbound.map({True: "inbound", False: "outbound"}), "sent_at": frame["sent_at"],
         "sender_type": inbound.map({True: "contact", False: "agent"}),
-        "agent_id": frame["author"].where(~inbound), "body": frame["body"],
+        "agent_id": "@" + frame["author"].where(~inbound), "body": frame["body"],
         "_file": frame["_file"], "_line": frame["_line"]})
-    conversations = (frame.groupby("conversation_id", sort=False)
-                     .agg(contact_id=("conv_contact", "first"), created_at=("sent_at", "first")).reset_index())
+    firsts = (frame.groupby("conversation_id", sort=False)
+              .agg(contact_id=("conv_contact", "first"), created_at=("sent_at", "first")).reset_index())
+    conversations = firsts.assign(conversation_id=PREFIX + firsts["conversation_id"],
+                                  contact_id=PREFIX + firsts["contact_id"])
     people = frame.drop_duplicates("author")
-    contacts = people[people["inbound"]].rename(columns={"author": "contact_id"})[["contact_id", "_file", "_line"]]
-    contacts["name"] = contacts["contact_id"]
-    agents = people[~people["inbound"]].rename(columns={"author": "agent_id"})[["agent_id", "_file", "_line"]]
-    agents["name"] = agents["agent_id"]
+    customers, companies = people[people["inbound"]], people[~people["inbound"]]
+    contacts = pd.DataFrame({"contact_id": PREFIX + customers["author"], "name": customers["author"],
+                             "_file": customers["_file"], "_line": customers["_line"]})
+    agents = pd.DataFrame({"agent_id": "@" + companies["author"], "name": companies["author"],
+                           "_file": companies["_file"], "_line": companies["_line"]})
     return {"contacts": contacts, "agents": agents, "conversations": conversations,
             "messages": with_skipped(messages, skipped)}

@@ -3,7 +3,8 @@
 Each dialog is a conversation (id: its sessionID). A turn's role key is `client` or `client1` (a
 contact, inbound) or `agent` (the company, outbound); its time is the ISO-8601 UTC `datetime`. The
 agent answer in `agentURL` is one more outbound message whose time is recovered from its tweet id
-(a Twitter snowflake). message_id is the tweet id; `_line` is the line of that id in the file.
+(a Twitter snowflake). message_id is the tweet id; contacts and agents are `@<screen name>`;
+`_line` is the line of that id in the file.
 Channel `other`: DESIGN's channel list has no twitter. Bodies may hold e-mail addresses (PII).
 """
 from __future__ import annotations
@@ -99,17 +100,18 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     inbound = frame["direction"] == "inbound"
     messages = pd.DataFrame({
         "message_id": frame["message_id"], "conversation_id": frame["conversation_id"],
-        "contact_id": frame["who"].where(inbound, frame["contact"]), "channel": "other",
+        "contact_id": "@" + frame["who"].where(inbound, frame["contact"]), "channel": "other",
         "direction": frame["direction"], "sent_at": frame["sent_at"],
         "sender_type": inbound.map({True: "contact", False: "agent"}),
-        "agent_id": frame["who"].where(~inbound), "body": frame["body"],
+        "agent_id": "@" + frame["who"].where(~inbound), "body": frame["body"],
         "_file": frame["_file"], "_line": frame["_line"].astype("Int64")})
-    conversations = (frame.sort_values("sent_at").groupby("conversation_id", sort=False)
-                     .agg(contact_id=("contact", "first"), created_at=("sent_at", "first")).reset_index())
+    firsts = (frame.sort_values("sent_at").groupby("conversation_id", sort=False)
+              .agg(contact_id=("contact", "first"), created_at=("sent_at", "first")).reset_index())
+    conversations = firsts.assign(contact_id="@" + firsts["contact_id"])
     people = frame.drop_duplicates(["who", "direction"])
     customers = people.loc[people["direction"] == "inbound", "who"]
     companies = people.loc[people["direction"] == "outbound", "who"]
-    contacts = pd.DataFrame({"contact_id": customers, "name": customers})
-    agents = pd.DataFrame({"agent_id": companies, "name": companies})
+    contacts = pd.DataFrame({"contact_id": "@" + customers, "name": customers})
+    agents = pd.DataFrame({"agent_id": "@" + companies, "name": companies})
     return {"contacts": contacts, "agents": agents,
             "conversations": conversations, "messages": with_skipped(messages, skipped)}

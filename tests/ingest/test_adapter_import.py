@@ -147,7 +147,7 @@ def test_twcs_fixture(store: Store) -> None:
     # 115712: replies after 194 s and 359 s. 200: agent reply 08:00 -> 08:30 and contact reply
     # 08:30 -> 09:00, both exactly 1800 s. Every interaction within 30 min: 5 stars.
     assert stars(store) == {"115712": (5, 1, 2, 2), "200": (5, 2, 2, 2)}
-    assert store.df("SELECT agent_id FROM agents ORDER BY 1")["agent_id"].tolist() == ["AppleSupport", "sprintcare"]
+    assert store.df("SELECT agent_id FROM agents ORDER BY 1")["agent_id"].tolist() == ["@AppleSupport", "@sprintcare"]
     # 22:10:47 -> 22:14:01 = 194 s, then 22:14:01 -> 22:20:00 = 359 s; 08:00 -> 08:30 -> 09:00.
     assert measured(store) == {"first": [194.0, 1800.0], "reply": [194.0, 1800.0], "contact": [359.0, 1800.0]}
 

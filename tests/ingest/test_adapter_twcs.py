@@ -22,22 +22,25 @@ def test_reply_trees_become_conversations_rooted_at_the_first_tweet() -> None:
     tables = read()
     m = tables["messages"].set_index("message_id")
     # Tree 1: 1 <- 2 <- 3 (ids written 1.0 and 2.0). Tree 2: 10 -> "11,12", 12 -> 13 (in_response_to 12.0).
-    assert m["conversation_id"].to_dict() == {"1": "1", "2": "1", "3": "1", "10": "10", "11": "10", "12": "10",
-                                              "13": "10"}
+    assert m["conversation_id"].to_dict() == {
+        "twcs-1": "twcs-1", "twcs-2": "twcs-1", "twcs-3": "twcs-1", "twcs-10": "twcs-10", "twcs-11": "twcs-10",
+        "twcs-12": "twcs-10", "twcs-13": "twcs-10"}
     c = tables["conversations"].set_index("conversation_id")["contact_id"]
-    assert c.to_dict() == {"1": "115712", "10": "200"}
+    assert c.to_dict() == {"twcs-1": "twcs-115712", "twcs-10": "twcs-200"}
 
 
 def test_directions_agents_and_contacts() -> None:
     tables = read()
-    m = tables["messages"].set_index("message_id")
+    m = tables["messages"].set_index(tables["messages"]["message_id"].str.removeprefix("twcs-"))
     assert m["direction"].to_dict() == {"1": "inbound", "2": "outbound", "3": "inbound", "10": "inbound",
                                         "11": "outbound", "12": "outbound", "13": "inbound"}
-    assert m.loc["2", "agent_id"] == "sprintcare" and m.loc["2", "contact_id"] == "115712"
+    assert m.loc["2", "agent_id"] == "@sprintcare" and m.loc["2", "contact_id"] == "twcs-115712"
     assert m.loc[["1", "3", "10", "13"], "agent_id"].isna().all()
     assert (m["channel"] == "other").all()
-    assert sorted(tables["agents"]["agent_id"]) == ["AppleSupport", "sprintcare"]
-    assert sorted(tables["contacts"]["contact_id"]) == ["115712", "200"]
+    assert tables["agents"][["agent_id", "name"]].values.tolist() == [["@sprintcare", "sprintcare"],
+                                                                      ["@AppleSupport", "AppleSupport"]]
+    assert tables["contacts"][["contact_id", "name"]].values.tolist() == [["twcs-115712", "115712"],
+                                                                          ["twcs-200", "200"]]
 
 
 def test_created_at_format_read_in_utc() -> None:

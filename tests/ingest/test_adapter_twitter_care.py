@@ -36,14 +36,15 @@ def test_fixture_dialogs() -> None:
     assert m["conversation_id"].value_counts().to_dict() == {"S2": 4, "S1": 2}
     s2 = m[m["conversation_id"] == "S2"].sort_values("sent_at")
     assert s2["direction"].tolist() == ["inbound", "outbound", "inbound", "outbound"]
-    assert s2["contact_id"].tolist() == ["bob", "bob", "carol", "bob"]  # client1 carol writes as herself
-    assert s2["agent_id"].tolist()[1::2] == ["AcmeCare", "AcmeCare"]
+    assert s2["contact_id"].tolist() == ["@bob", "@bob", "@carol", "@bob"]  # client1 carol writes as herself
+    assert s2["agent_id"].tolist()[1::2] == ["@AcmeCare", "@AcmeCare"]
     assert (m["channel"] == "other").all()
     c = tables["conversations"].set_index("conversation_id")
-    assert c.loc["S2", "contact_id"] == "bob"
+    assert c.loc["S2", "contact_id"] == "@bob"
     assert c.loc["S2", "created_at"] == pd.Timestamp("2020-04-02 08:00", tz="UTC")
-    assert sorted(tables["contacts"]["contact_id"]) == ["alice", "bob", "carol"]
-    assert tables["agents"]["agent_id"].tolist() == ["AcmeCare"]
+    assert tables["contacts"][["contact_id", "name"]].values.tolist() == [
+        ["@alice", "alice"], ["@bob", "bob"], ["@carol", "carol"]]
+    assert tables["agents"][["agent_id", "name"]].values.tolist() == [["@AcmeCare", "AcmeCare"]]
 
 
 def test_a_repeated_dialog_is_rejected_with_the_lines_of_its_tweets() -> None:
