@@ -88,23 +88,22 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
         tables = [t for t in ORDER if any(p.table == t for p in parts)]
         for table in tqdm(tables, desc="import", unit="table", disable=None, leave=False):
             t0 = time.perf_counter()
-            mine = [p for p in parts if p.table == table]
-            files += [file_info(p) for p in mine if p.path is not None]
-            result.counts[table] = _import_table(con, store, run_id, table, mine, parts, warnings)
+            mine = [(i, p) for i, p in enumerate(parts) if p.table == table]
+            files += [file_info(p) for _, p in mine if p.path is not None]
+            result.counts[table] = _import_table(con, store, run_id, table, mine, warnings)
             result.seconds[table] = time.perf_counter() - t0
         _record_run(con, result, started, files)
     return result
 
 
-def _import_table(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, table: str, mine: list[Part],
-                  parts: list[Part], warnings: list[str]) -> dict[str, int]:
+def _import_table(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, table: str,
+                  mine: list[tuple[int, Part]], warnings: list[str]) -> dict[str, int]:
     """Stage every part of one table, reject bad rows and duplicates, upsert the rest; the table's counts."""
     spec = TABLES[table]
     create_stage(con, spec)
     present: set[str] = set()
     read = rejected = 0
-    for part in mine:
-        idx = parts.index(part)
+    for idx, part in mine:
         rel = relation(con, part, idx)
         cmap = map_columns(spec, rel.names)
         missing = [c for c in spec.columns if c.required and c.name not in cmap.columns and c.name not in cmap.flags]
