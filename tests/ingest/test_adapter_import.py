@@ -68,7 +68,8 @@ def measured(store: Store) -> dict[str, list[float]]:
                      ("contact", rt.contact_reply_times)):
         frame = fn(store)
         out[name] = sorted(round(float(x), 3) for x in frame.loc[~frame["open"].astype(bool), "seconds"])
-        assert len(rt.summarize(frame, by="channel", settings=store.settings)) >= 1 or frame.empty
+        by_channel = rt.summarize(frame, by="channel", settings=store.settings)
+        assert by_channel["count"].sum() == len(out[name])
     rt.resolution_times(store)
     rt.time_in_status(store)
     return out
