@@ -310,6 +310,7 @@ def backlog(source: Source, filters: Filters | None = None) -> pd.DataFrame:
     A day's count is the status as of the local midnight that ends it (status_as_of with that as_of, so an
     event at 23:30 local belongs to that day). The period defaults to the first day with activity through the
     day of as_of; days after as_of are counted as of as_of. Every status appears on every day, zero included.
+    Only the period and as_of apply (a conversation's channel and assignee change over time).
     Columns: day (DATE), status, conversations.
     """
     store = as_store(source)
