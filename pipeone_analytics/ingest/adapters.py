@@ -134,7 +134,7 @@ def detect_format(path: Path) -> str:
 
     path = Path(path)
     if not path.exists():
-        raise ImportFailed(f"{path} does not exist")
+        raise ImportFailed(f"no such file or folder: {path}")
     if path.is_dir():
         return "canonical"
     if zipfile.is_zipfile(path):
