@@ -56,6 +56,17 @@ class ReportContext:
                        teams=(self.team,) if self.team else (), as_of=self.end_of(period))
 
 
+def read_only_store(settings: Settings) -> Store:
+    """The store for reading only: every query opens a read-only connection and closes it.
+
+    Store.read() migrates first, which opens the file read-write and so waits for every other reader
+    (a dashboard, another report) to let go. Reports never write; the runner migrates before the kernel starts.
+    """
+    store = Store(settings.db_path, settings)
+    store._migrated = True  # noqa: SLF001 - no public read-only switch in Store yet (reported to the lead)
+    return store
+
+
 def setup(name: str, db: str, period_start: Any = None, period_end: Any = None, timezone: str | None = None,
           locale: str | None = None, channels: Any = (), team: str | None = None,
           mask_pii: Any = False) -> ReportContext:
@@ -65,7 +76,7 @@ def setup(name: str, db: str, period_start: Any = None, period_end: Any = None, 
     settings = load_settings(db_path=db, timezone=timezone, locale=locale)
     start, end = KNOWN["period_start"]("period_start", period_start), KNOWN["period_end"]("period_end", period_end)
     period = Period(start, end) if start and end else last_full_week(settings.timezone)
-    return ReportContext(name=name, settings=settings, store=Store(settings.db_path, settings), period=period,
+    return ReportContext(name=name, settings=settings, store=read_only_store(settings), period=period,
                          previous=period.previous(), channels=tuple(KNOWN["channels"]("channels", channels)),
                          team=KNOWN["team"]("team", team), mask_pii=KNOWN["mask_pii"]("mask_pii", mask_pii))
 

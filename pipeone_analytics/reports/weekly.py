@@ -1,6 +1,7 @@
 """Sections of the weekly summary for managers: highlights, volume, backlog, stars, tickets, SLA."""
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -43,8 +44,14 @@ def summary(ctx: ReportContext, metric: str, by: str | None, period: Period) -> 
 
 
 def backlog_days(ctx: ReportContext, period: Period) -> pd.DataFrame:
-    """core.status.backlog of a period. Columns: day, status, conversations."""
-    return ctx.memo(("backlog", period), lambda: status.backlog(ctx.store, ctx.filters(period)))
+    """core.status.backlog of the days of a period. Columns: day, status, conversations.
+
+    Each day is counted as of its own end, so one backlog() over the previous and this period serves both.
+    """
+    both = ctx.memo(("backlog",), lambda: status.backlog(
+        ctx.store, dataclasses.replace(ctx.filters(), start=ctx.previous.start)))
+    days = pd.to_datetime(both["day"]).dt.date
+    return both[(days >= period.start) & (days <= period.end)].reset_index(drop=True)
 
 
 def kpis(ctx: ReportContext, period: Period) -> dict[str, float]:

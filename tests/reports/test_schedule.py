@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeone_analytics.cli import main
 from pipeone_analytics.errors import ValidationError
 from pipeone_analytics.reports import history
 from pipeone_analytics.reports.params import Period
@@ -77,6 +78,13 @@ def test_schedule_mistakes_are_one_line(tiny_dir: Path, rsettings, tmp_path: Pat
     assert message in str(err.value) and "\n" not in str(err.value)
 
 
+def test_a_bad_now_is_one_line(tiny_dir: Path, rsettings, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = write_schedule(tmp_path / "reports.toml", '[report.quick]\ncron = "0 6 * * *"\n')
+    assert main(["report", "--db", str(rsettings.db_path), "due", "--schedule", str(path), "--now", "monday"]) == 2
+    assert capsys.readouterr().err == ("pipeone: error: --now 'monday' is not an ISO date and time such as "
+                                       "2026-11-23T06:05\n")
+
+
 def test_the_repository_schedule_is_valid(rsettings) -> None:
     schedule = load_schedule(Path(__file__).resolve().parents[2] / "reports.toml", rsettings)
     assert {e.name for e in schedule.entries} == {"weekly_summary", "response_time_audit", "engagement_report"}
@@ -87,8 +95,11 @@ def statuses(settings) -> list[tuple[str, str]]:
     return [(f"{r.period_start:%d}", r.status) for r in runs.itertuples()]
 
 
-def test_due_runs_catch_up_once_and_then_only_new_periods(tiny_dir: Path, rsettings, tmp_path: Path) -> None:
-    schedule = load_schedule(write_schedule(tmp_path / "reports.toml", """
+def test_due_runs_catch_up_once_and_then_only_new_periods(
+        tiny_dir: Path, rsettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "reports.toml"
+    schedule = load_schedule(write_schedule(path, """
         catch_up = 2
         [report.quick]
         cron = "0 6 * * *"
@@ -97,9 +108,14 @@ def test_due_runs_catch_up_once_and_then_only_new_periods(tiny_dir: Path, rsetti
     wednesday = dt.datetime(2026, 11, 25, 5, tzinfo=SP)  # before 06:00: the fires are the 24th and 23rd
     first = run_due(rsettings, schedule, now=wednesday)
     assert [(r.period, r.ok) for r in first] == [(day(22), True), (day(23), True)]
-    assert run_due(rsettings, schedule, now=wednesday + dt.timedelta(minutes=5)) == []  # cron again: nothing
-    later = run_due(rsettings, schedule, now=wednesday + dt.timedelta(hours=2))  # 06:00 passed: the 24th
-    assert [(r.period, r.ok) for r in later] == [(day(24), True)]
+    capsys.readouterr()
+    monkeypatch.setenv("PIPEONE_REPORTS_DIR", str(rsettings.reports_dir))
+    due = ["report", "--db", str(rsettings.db_path), "due", "--schedule", str(path), "--now"]
+    assert main(due + ["2026-11-25T05:05"]) == 0  # cron again five minutes later: nothing to do
+    assert capsys.readouterr().out == "nothing due\n"
+    assert main(due + ["2026-11-25T07:00-03:00"]) == 0  # 06:00 passed: the 24th is due
+    out = capsys.readouterr().out
+    assert out.startswith("ok      quick 2026-11-24_2026-11-24 in ") and out.count("\n") == 1
     assert statuses(rsettings) == [("22", "ok"), ("23", "ok"), ("24", "ok")]
     for d in ("22", "23", "24"):
         assert (rsettings.reports_dir / "quick" / f"2026-11-{d}_2026-11-{d}" / "report.html").exists()
