@@ -216,16 +216,16 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     if not contacts_of:
         raise ImportFailed(f"{path.name}: every participant is an agent; a chat needs at least one contact")
 
-    frame["chat"] = chat
-    frame["conversation_id"] = split_by_gap(frame["chat"], frame["when"], frame["message_id"],
-                                            gap_days(options)).map(lambda first: stable_id("wa", first))
+    first = split_by_gap(pd.Series(chat, index=frame.index), frame["when"], frame["message_id"], gap_days(options))
+    frame["conversation_id"] = first.map({f: stable_id("wa", f) for f in first.unique()})
     inbound = ~frame["is_agent"]
-    frame["sender_contact"] = frame["author"].map(lambda a: contacts_of.get(a, (None, None))[0])
+    frame["sender_contact"] = frame["author"].map({a: cid for a, (cid, _) in contacts_of.items()})
     conv_contact = frame[inbound].groupby("conversation_id")["sender_contact"].first()
     chat_contact = frame.loc[inbound, "sender_contact"].iloc[0]
     frame["conv_contact"] = frame["conversation_id"].map(conv_contact).fillna(chat_contact)
+    agent_authors = frame.loc[frame["is_agent"], "author"].unique()
     frame["agent_id"] = frame["author"].where(frame["is_agent"]).map(
-        lambda a: stable_id("wa-agent", a.casefold()) if isinstance(a, str) else None)
+        {a: stable_id("wa-agent", a.casefold()) for a in agent_authors})
 
     messages = pd.DataFrame({
         "message_id": frame["message_id"],
@@ -233,7 +233,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
         "contact_id": frame["sender_contact"].where(inbound, frame["conv_contact"]),
         "channel": "whatsapp",
         "direction": inbound.map({True: "inbound", False: "outbound"}),
-        "sent_at": frame["when"].map(lambda t: t.isoformat(sep=" ")),
+        "sent_at": frame["when"].dt.strftime("%Y-%m-%d %H:%M:%S"),
         "sender_type": inbound.map({True: "contact", False: "agent"}),
         "agent_id": frame["agent_id"],
         "body": frame["body"],
@@ -243,7 +243,7 @@ def read(path: Path, options: dict[str, Any], settings: Settings) -> dict[str, p
     })
     firsts = frame.groupby("conversation_id", sort=False).agg(contact_id=("conv_contact", "first"),
                                                               created_at=("when", "min")).reset_index()
-    conversations = firsts.assign(created_at=firsts["created_at"].map(lambda t: t.isoformat(sep=" ")))
+    conversations = firsts.assign(created_at=firsts["created_at"].dt.strftime("%Y-%m-%d %H:%M:%S"))
     contacts = pd.DataFrame([{"contact_id": cid, "name": name, "phone": phone}
                              for name, (cid, phone) in sorted(contacts_of.items())]).drop_duplicates("contact_id")
     agent_rows = frame[frame["is_agent"]].drop_duplicates("agent_id")
