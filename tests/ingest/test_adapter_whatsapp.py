@@ -236,3 +236,11 @@ def test_two_ios_chats_named_chat_txt_do_not_share_ids(tmp_path: Path) -> None:
         (folder / "_chat.txt").write_text(f"[20/06/24, 9:15:02] {who}: oi\n", encoding="utf-8")
         ids.append(read(folder / "_chat.txt")["messages"]["message_id"].iloc[0])
     assert ids[0] != ids[1]
+
+
+def test_lines_before_the_first_header_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_text("Exported by a tool\n14/05/2024 10:00 - Ana: oi\n", encoding="utf-8")
+    skipped = read(chat)["skipped"]
+    assert skipped[["_line", "_bad", "_text"]].values.tolist() == [[1, "line before the first message",
+                                                                    "Exported by a tool"]]
