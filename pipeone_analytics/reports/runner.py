@@ -100,7 +100,8 @@ def run_report(name: str, params: Mapping[str, Any] | None = None, settings: Set
     try:
         papermill.execute_notebook(str(source), str(executed), parameters=values, kernel_name=KERNEL,
                                    cwd=os.getcwd(), progress_bar=False, log_output=False,
-                                   execution_timeout=CELL_TIMEOUT_SECONDS)
+                                   execution_timeout=CELL_TIMEOUT_SECONDS,
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no TCP warning on stderr
         executed_at = time.perf_counter()
         timings["compute"] = _compute_seconds(executed)
         timings["kernel"] = max(executed_at - started - timings["compute"], 0.0)
