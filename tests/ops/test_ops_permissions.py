@@ -228,7 +228,8 @@ def test_other_actions_follow_the_matrix(action: str, tmp_path: Path) -> None:
     store = team().store(locale="en")
     observed = {}
     for role in ROLES:
-        compose.compose(store, as_user(store, "root"), "c_free", body=f"queued before the {role} export")
+        if action == "export_outbox":  # one queued row for each export, so an allowed export writes
+            compose.compose(store, as_user(store, "root"), "c_free", body=f"queued before the {role} export")
         call = _other_calls(tmp_path, role)[action]
         observed[role] = _outcome(lambda: call(store, as_user(store, ME[role])), store, "audit_log")
     assert observed == {role: {"YYY": "ok", "NNN": "denied"}[EXPECTED[action][role]] for role in ROLES}
