@@ -89,7 +89,9 @@ def cli(args: argparse.Namespace, settings: Settings) -> int:
 
 def demo_period(settings: Settings) -> Period:
     """The last full Monday–Sunday week of the messages in the store (account timezone)."""
-    value = Store(settings.db_path, settings).df(
+    from .context import read_only_store
+
+    value = read_only_store(settings).df(
         "SELECT max(sent_at)::DATE AS last_day FROM messages")["last_day"].iloc[0]
     if pd.isna(value):
         raise ValidationError(f"the store {settings.db_path} holds no messages; import an export first")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
@@ -60,7 +59,8 @@ def read_only_store(settings: Settings) -> Store:
     """The store for reading only: every query opens a read-only connection and closes it.
 
     Store.read() migrates first, which opens the file read-write and so waits for every other reader
-    (a dashboard, another report) to let go. Reports never write; the runner migrates before the kernel starts.
+    (a dashboard, another report, a benchmark) to let go. Reports never write: a store made by an older version
+    must be migrated by any writing command (`pipeone import`, `pipeone report run` on it) first.
     """
     store = Store(settings.db_path, settings)
     store._migrated = True  # noqa: SLF001 - no public read-only switch in Store yet (reported to the lead)

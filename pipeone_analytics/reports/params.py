@@ -169,6 +169,16 @@ def split_assignments(items: list[str]) -> dict[str, str]:
     return values
 
 
+def _check_team(team: str, db: Path, settings: Settings) -> None:
+    """ValidationError when no agent of the store is in the team."""
+    from ..store import Store
+
+    teams = Store(db, settings.replace(db_path=db)).df(
+        "SELECT DISTINCT team FROM agents WHERE team IS NOT NULL ORDER BY team")["team"].tolist()
+    if team not in teams:
+        raise ValidationError(f"parameter team: no agent is in team '{team}'; teams: {', '.join(teams) or 'none'}")
+
+
 def validate(path: Path, raw: Mapping[str, Any], settings: Settings,
              now: dt.datetime | None = None) -> tuple[dict[str, Any], Period]:
     """Typed papermill parameters (db, period and locale filled in) and the period, or ValidationError."""
@@ -190,6 +200,8 @@ def validate(path: Path, raw: Mapping[str, Any], settings: Settings,
     db = Path(values.get("db") or settings.db_path).resolve()
     if not db.exists():
         raise ValidationError(f"no store at {db}: run `pipeone import` or `pipeone demo` first")
+    if values.get("team"):
+        _check_team(values["team"], db, settings)
     defaults = {"db": str(db), "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
                 "timezone": timezone, "locale": values.get("locale") or settings.locale}
     for key, value in defaults.items():

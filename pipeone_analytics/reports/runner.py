@@ -87,8 +87,6 @@ def run_report(name: str, params: Mapping[str, Any] | None = None, settings: Set
     source = notebook_path(name, notebooks_dir)
     values, period = validate(source, dict(params or {}), settings, now)
     store = store or Store(settings.db_path, settings)
-    if Path(values["db"]) != Path(settings.db_path).resolve():
-        Store(values["db"], settings).migrate()  # the kernel only reads: bring the report's store up to date now
     run_id = run_id or history.start(store, name, period, values)
     out = output_dir(settings, name, period).resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -50,6 +50,7 @@ def test_valid_parameters_are_typed_and_the_period_filled_in(tiny_dir: Path, rse
     ({"period_start": "2026-11-16"}, "give both period_start and period_end, or neither"),
     ({"period_start": "2026-11-22", "period_end": "2026-11-16"}, "period_end 2026-11-16 is before period_start"),
     ({"db": "/nonexistent/x.duckdb"}, "no store at /nonexistent/x.duckdb"),
+    ({"team": "vendas"}, "parameter team: no agent is in team 'vendas'; teams: none"),
 ])
 def test_bad_parameters_are_one_clear_line(tiny_dir: Path, rsettings, raw: dict, message: str) -> None:
     with pytest.raises(ValidationError) as err:
