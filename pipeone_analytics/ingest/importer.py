@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 import zoneinfo
 from pathlib import Path
@@ -23,6 +24,20 @@ from .staging import (create_stage, create_vocabulary, derive_phones, fill_messa
                       stage_rejects, typed_select)
 from .tables import DERIVED, ORDER, TABLES, map_columns
 from .upsert import upsert
+
+# During an import DuckDB's buffer pool may use this share of Settings.memory_limit; the rest is left for
+# Python, pandas and the allocations DuckDB does not count, so that the whole process stays near the limit.
+IMPORT_MEMORY_SHARE = 0.7
+UNITS = {"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20, "gib": 2**30,
+         "tib": 2**40}
+
+
+def import_memory_limit(limit: str) -> str | None:
+    """IMPORT_MEMORY_SHARE of a DuckDB memory limit such as '2GB', in MB; None when it is not a size."""
+    match = re.fullmatch(r"\s*([\d.]+)\s*([a-zA-Z]*)\s*", limit)
+    if not match or match[2].lower() not in UNITS:
+        return None
+    return f"{float(match[1]) * UNITS[match[2].lower()] * IMPORT_MEMORY_SHARE / 1e6:.0f}MB"
 
 
 def import_path(store: Store, path: Path, fmt: str | None = None, timezone: str | None = None,
@@ -82,6 +97,9 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
     started = dt.datetime.now(dt.timezone.utc)
     with store.write() as con:
         con.execute("SET TimeZone = ?", [tz])
+        limit = import_memory_limit(store.settings.memory_limit)
+        if store.path is not None and limit:  # a file store: its connection closes with the import
+            con.execute("SET memory_limit = ?", [limit])
         create_vocabulary(con)
         run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM import_runs").fetchone()[0]
         result = ImportResult(run_id, source, fmt, tz, warnings=warnings)

@@ -124,7 +124,7 @@ def csv_header(part: Part) -> tuple[list[str], str]:
         raise ImportFailed(f"{part.label}: the first line is not a header row")
     seen: set[str] = set()
     for name in names:
-        if name in seen:
+        if name.lower() in seen:  # SQL names ignore case
             raise ImportFailed(f"{part.label}: column '{name}' appears twice in the header")
-        seen.add(name)
+        seen.add(name.lower())
     return names, delim

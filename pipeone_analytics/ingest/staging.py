@@ -63,7 +63,6 @@ def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int)
         elif col.kind == "json":
             value = f"CASE WHEN json_valid({r}) THEN {r}::JSON ELSE to_json({r}) END"
         elif col.required or col.kind in VOCABULARIES:  # vocabulary words are normalized after staging
-
             value = f"nullif(trim({r}), '')"
         else:
             value = r

@@ -279,3 +279,19 @@ def test_import_tables_rejects_rows_an_adapter_marked_bad(store: Store) -> None:
     assert rejects(store) == [("messages", "chat.txt", 2, None, "system message")]
     assert store.df("SELECT raw FROM import_rejects")["raw"][0] == \
         "10/03/2024 10:01 - Messages are end-to-end encrypted"
+
+
+def test_json_array_file(store: Store, tmp_path: Path) -> None:
+    rows = [{"message_id": "a1", "conversation_id": "c1", "channel": "sms", "direction": "in",
+             "sent_at": "2024-03-10 10:00"},
+            {"message_id": "a2", "conversation_id": "c1", "channel": "sms", "direction": "out"}]
+    result = import_path(store, write(tmp_path / "e", {"messages.json": json.dumps(rows, indent=2)}))
+    assert result.counts["messages"] == {"read": 2, "inserted": 1, "updated": 0, "unchanged": 0, "rejected": 1}
+    # in a JSON array the "line" is the element's position
+    assert rejects(store) == [("messages", "messages.json", 2, "sent_at", "missing sent_at")]
+
+
+def test_semicolon_csv_with_crlf(store: Store, tmp_path: Path) -> None:
+    data = b"message_id;conversation_id;channel;direction;sent_at;body\r\nm1;c1;sms;in;2024-03-10 10:00;\"a;b\"\r\n"
+    import_path(store, write(tmp_path / "e", {"messages.csv": data}))
+    assert store.df("SELECT body FROM messages")["body"].tolist() == ["a;b"]
