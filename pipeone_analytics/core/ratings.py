@@ -279,9 +279,9 @@ def _history(store: Store, ends: list[pd.Timestamp], contacts: Iterable[str] | s
     ends = sorted(set(ends))
     with store.read() as con:
         days = day_params(con, store.settings.timezone, ends[-1])
-        sql = _history_sql(where, len(days) // 2, len(ends)) + " ORDER BY as_of, contact_id"
+        sql = _history_sql(where, len(days) // 2, len(ends))  # unordered: sorting 10M rows doubles the time
         params |= {f"end_{i}": end for i, end in enumerate(ends)} | {"as_of": ends[-1]} | days
-        return con.execute(sql, used_params(sql, params)).df()
+        return con.sql(sql, params=used_params(sql, params)).to_arrow_table().to_pandas()
 
 
 def rating_history(source: Store | Mapping[str, pd.DataFrame], start: dt.date | str, end: dt.date | str,
@@ -289,7 +289,7 @@ def rating_history(source: Store | Mapping[str, pd.DataFrame], start: dt.date | 
     """Each contact's stars as of the local end of each period end day (see period_ends), all in one query.
 
     Equal to ratings(as_of=that day) for every contact that exists then; the phone is judged as it is now.
-    Columns: as_of, contact_id, stars.
+    Rows come in no particular order. Columns: as_of, contact_id, stars.
     """
     store = as_store(source)
     ends = [end_of_day(d, store.settings) for d in period_ends(start, end, freq)]
