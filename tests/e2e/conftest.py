@@ -44,7 +44,7 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 def served_store(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Store]]:
     """`pipeone serve` on the demo store copy, acting as the demo admin; yields (base_url, store)."""
     port = free_port()
-    env = {**os.environ, "PIPEONE_USER": os.environ.get("E2E_USER", "admin")}
+    env = {**os.environ, "PIPEONE_USER": os.environ.get("E2E_USER", "a01")}  # a01: the demo's admin
     log = (ARTIFACTS / f"voila-{port}.log")
     ARTIFACTS.mkdir(exist_ok=True)
     with open(log, "w") as out:

@@ -1,0 +1,263 @@
+"""The inbox conversation list: one row per conversation with its tags, preview and assignee, newest activity
+first, filtered and paged by a keyset cursor so that the 100,000th conversation opens as fast as the first.
+
+The status is the fold of core/status.py read off its last segment, as that module's docstring derives it:
+the last state-setting event before T (status_changed to a known status, or resolved; else the export's
+status snapshot when the conversation has no status event at all) gives the segment's status, and only two
+moves can follow it:
+- a `new` segment (or no state-setting event) becomes `in_progress` at the first agent message after it;
+- a `resolved` segment becomes `new` at the first inbound contact message or `reopened` event after it, and
+  then `in_progress` at the first agent message after that.
+Ties are ordered as the fold orders them: (time, messages before events before the snapshot, id). Every
+quantity is one aggregate per conversation, so the whole list is a few hash aggregates rather than the fold's
+window functions over every message (tests/core/test_conversation_list.py checks it equals status_as_of).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from ..errors import ValidationError
+from ..store import Store, as_store
+from .filters import Filters, as_tuple, in_list, in_period, to_timestamp, used_params
+from .status import STATUS_VALUES
+
+Source = Store | Mapping[str, pd.DataFrame]
+
+_KNOWN = "('new', 'in_progress', 'on_hold', 'resolved')"
+_SETS = f"(kind = 'resolved' OR (kind = 'status_changed' AND value IN {_KNOWN}))"
+_AGENT = "(direction = 'outbound' AND sender_type = 'agent')"
+_INBOUND = "(direction = 'inbound' AND sender_type = 'contact')"
+
+# One row per conversation as of $as_of. The keys (time, rank, id) compare as the fold orders its inputs.
+_STATE = f"""
+ev_agg AS MATERIALIZED (
+    SELECT conversation_id, max("at") AS last_all, min("at") AS first_at,
+           max("at") FILTER (WHERE "at" <= $as_of) AS last_at,
+           bool_or(kind = 'reopened' OR {_SETS}) AS has_status_events,
+           max(("at", 1, event_id)) FILTER (WHERE "at" <= $as_of AND {_SETS}) AS set_key,
+           arg_max(CASE kind WHEN 'resolved' THEN 'resolved' ELSE value END, ("at", event_id))
+               FILTER (WHERE "at" <= $as_of AND {_SETS}) AS set_value,
+           bool_or(kind = 'assigned') AS has_assigned,
+           nullif(arg_max(coalesce(value, ''), ("at", event_id))
+               FILTER (WHERE kind = 'assigned' AND "at" <= $as_of), '') AS assignee_id
+    FROM events WHERE conversation_id IN (SELECT conversation_id FROM cand) GROUP BY conversation_id
+),
+resolved_sets AS MATERIALIZED (
+    SELECT conversation_id, set_key FROM ev_agg WHERE set_value = 'resolved'
+),
+reopens AS (
+    SELECT e.conversation_id, min((e."at", 1, e.event_id)) AS reopen_key
+    FROM events e JOIN resolved_sets r USING (conversation_id)
+    WHERE e.kind = 'reopened' AND e."at" <= $as_of AND (e."at", 1, e.event_id) > r.set_key
+    GROUP BY e.conversation_id
+),
+msg_agg AS MATERIALIZED (
+    SELECT m.conversation_id, max(m.sent_at) AS last_all, min(m.sent_at) AS first_at,
+           max(m.sent_at) FILTER (WHERE m.sent_at <= $as_of) AS last_at,
+           arg_max(m.direction, (m.sent_at, m.message_id))
+               FILTER (WHERE m.sent_at <= $as_of AND m.sender_type IN ('contact', 'agent')) = 'inbound' AS unanswered,
+           arg_max(m.channel, (m.sent_at, m.message_id))
+               FILTER (WHERE m.sent_at <= $as_of AND m.sender_type <> 'note') AS last_channel,
+           any_value(m.contact_id) AS contact_id,
+           max((m.sent_at, 0, m.message_id)) FILTER (WHERE m.sent_at <= $as_of AND {_AGENT}) AS agent_key,
+           min((m.sent_at, 0, m.message_id)) FILTER (
+               WHERE m.sent_at <= $as_of AND {_INBOUND} AND (m.sent_at, 0, m.message_id) > r.set_key) AS inbound_key
+    FROM messages m LEFT JOIN resolved_sets r USING (conversation_id)
+    WHERE m.conversation_id IN (SELECT conversation_id FROM cand)
+    GROUP BY m.conversation_id
+),
+ids AS (
+    SELECT conversation_id FROM msg_agg UNION SELECT conversation_id FROM ev_agg
+    UNION SELECT conversation_id FROM conversations WHERE conversation_id IN (SELECT conversation_id FROM cand)
+),
+joined AS (
+    SELECT i.conversation_id, coalesce(c.contact_id, m.contact_id) AS contact_id, c.status AS snapshot,
+           c.created_at, c.assignee_id AS export_assignee, m.*  EXCLUDE (conversation_id, contact_id, last_all,
+           first_at, last_at), m.last_at AS msg_last_at,
+           e.set_key, e.set_value, e.has_assigned, e.assignee_id AS event_assignee,
+           coalesce(e.has_status_events, FALSE) AS has_status_events, e.last_at AS ev_last_at,
+           greatest(m.last_all, e.last_all, c.created_at) AS last_all,
+           least(m.first_at, e.first_at, c.created_at) AS first_at,
+           least(m.inbound_key, o.reopen_key) AS in_key
+    FROM ids i
+    LEFT JOIN (SELECT * FROM conversations WHERE conversation_id IN (SELECT conversation_id FROM cand)) c
+        USING (conversation_id)
+    LEFT JOIN msg_agg m USING (conversation_id)
+    LEFT JOIN ev_agg e USING (conversation_id)
+    LEFT JOIN reopens o USING (conversation_id)
+),
+state AS (
+    SELECT conversation_id, contact_id,
+           CASE WHEN NOT has_status_events AND snapshot IN {_KNOWN} AND last_all <= $as_of THEN snapshot
+                WHEN set_value IN ('in_progress', 'on_hold') THEN set_value
+                WHEN set_value = 'resolved' THEN
+                    CASE WHEN in_key IS NULL THEN 'resolved' WHEN agent_key > in_key THEN 'in_progress'
+                         ELSE 'new' END
+                WHEN agent_key IS NOT NULL AND (set_key IS NULL OR agent_key > set_key) THEN 'in_progress'
+                ELSE 'new' END AS status,
+           CASE WHEN has_assigned THEN event_assignee ELSE export_assignee END AS assignee_id,
+           coalesce(unanswered, FALSE) AS unanswered, last_channel,
+           greatest(msg_last_at, ev_last_at, CASE WHEN created_at <= $as_of THEN created_at END) AS last_activity_at
+    FROM joined WHERE first_at <= $as_of
+)"""
+
+# Candidates: conversations with any activity in the window [$w_start, $w_end] (no lower bound when $w_start is
+# NULL). Every conversation whose last activity falls in the window is among them.
+_WINDOW = """
+cand AS MATERIALIZED (
+    SELECT conversation_id FROM messages
+    WHERE sent_at <= $w_end AND ($w_start::TIMESTAMPTZ IS NULL OR sent_at >= $w_start)
+    UNION SELECT conversation_id FROM events
+    WHERE "at" <= $w_end AND ($w_start::TIMESTAMPTZ IS NULL OR "at" >= $w_start)
+    UNION SELECT conversation_id FROM conversations
+    WHERE created_at <= $w_end AND ($w_start::TIMESTAMPTZ IS NULL OR created_at >= $w_start)
+)"""
+
+# Candidates of a text search: conversations with a matching body, or of a matching contact.
+_SEARCH = """
+cand AS MATERIALIZED (
+    SELECT conversation_id FROM messages WHERE contains(lower(body), $search)
+    UNION SELECT c.conversation_id FROM conversations c JOIN contacts ct USING (contact_id)
+    WHERE contains(lower(ct.name), $search) OR contains(lower(ct.phone), $search) OR contains(lower(ct.email), $search)
+       OR ($digits::VARCHAR IS NOT NULL AND contains(ct.phone_e164, $digits))
+    UNION SELECT m.conversation_id FROM messages m JOIN contacts ct USING (contact_id)
+    WHERE m.contact_id IS NOT NULL AND (contains(lower(ct.name), $search) OR contains(lower(ct.phone), $search)
+       OR ($digits::VARCHAR IS NOT NULL AND contains(ct.phone_e164, $digits)))
+)"""
+
+# The N-th latest message time at or before $w_end (NULL when fewer than N messages remain).
+_WINDOW_START = """
+SELECT CASE WHEN count(*) = $n THEN min(sent_at) END AS w_start
+FROM (SELECT sent_at FROM messages WHERE sent_at <= $w_end ORDER BY sent_at DESC LIMIT $n)"""
+
+_AFTER = "AND (s.last_activity_at < $c_at OR (s.last_activity_at = $c_at AND s.conversation_id < $c_id))"
+_IN_WINDOW = "AND ($w_start::TIMESTAMPTZ IS NULL OR s.last_activity_at >= $w_start)"
+
+_PAGE = """
+page AS MATERIALIZED (
+    SELECT s.* FROM state s LEFT JOIN agents ag ON ag.agent_id = s.assignee_id
+    WHERE {where}
+    ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT $limit
+),
+previews AS (
+    SELECT conversation_id, arg_max(body, (sent_at, message_id)) AS preview,
+           arg_max(direction, (sent_at, message_id)) AS preview_direction,
+           arg_max(sender_type, (sent_at, message_id)) AS preview_sender
+    FROM messages
+    WHERE conversation_id IN (SELECT conversation_id FROM page) AND sent_at <= $as_of AND sender_type <> 'note'
+    GROUP BY conversation_id
+)
+SELECT p.conversation_id, p.contact_id, ct.name, ct.phone, p.status, p.last_channel, p.last_activity_at,
+       p.assignee_id, ag.name AS assignee_name, p.unanswered, v.preview, v.preview_direction, v.preview_sender
+FROM page p
+LEFT JOIN contacts ct ON ct.contact_id = p.contact_id
+LEFT JOIN agents ag ON ag.agent_id = p.assignee_id
+LEFT JOIN previews v ON v.conversation_id = p.conversation_id
+ORDER BY p.last_activity_at DESC, p.conversation_id DESC"""
+
+# Messages in the first window, per row wanted; the window grows this many times when it holds too few.
+WINDOW_PER_ROW = 20
+WINDOW_GROWTH = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class ListPage:
+    """One page of the conversation list, newest activity first, and the cursor of the next page (None: end).
+
+    items columns: conversation_id, contact_id, name, phone (the contact's), status, last_channel,
+    last_activity_at, assignee_id, assignee_name, unanswered (the last contact/agent message is inbound),
+    preview (body of the last message, notes excluded), preview_direction, preview_sender (its sender_type).
+    """
+
+    items: pd.DataFrame
+    next_cursor: str | None
+
+
+def _cursor(at: pd.Timestamp, conversation_id: str) -> str:
+    return f"{at.isoformat()}|{conversation_id}"
+
+
+def _parse_cursor(cursor: str, timezone: str) -> dict:
+    try:
+        at, conversation_id = cursor.split("|", 1)
+        return {"c_at": to_timestamp(at, timezone), "c_id": conversation_id}
+    except (ValueError, AttributeError):
+        raise ValidationError(f"conversation list cursor '{cursor}' is not one this list handed out") from None
+
+
+def conversation_list(source: Source, filters: Filters | None = None, statuses: Iterable[str] | str = (),
+                      unassigned: bool = False, search: str | None = None, cursor: str | None = None,
+                      limit: int = 50) -> ListPage:
+    """One page of the conversation list as of filters.as_of (default now), sorted by last activity, newest first.
+
+    Filters: channels (last channel), agents (assignee; with unassigned=True, unassigned ones too; unassigned
+    alone keeps only those), teams (assignee's team), period (last_activity_at in it); statuses (empty: all);
+    search: case-insensitive text in the contact's name, phone or email, or in any message or note body of the
+    conversation (digits also match the E.164 phone). cursor: next_cursor of the previous page.
+    Without a search the state is derived only for conversations active in a window of recent messages,
+    widened until it holds a full page, so a page costs the same at any depth of the list.
+    Columns of items: see ListPage.
+    """
+    statuses = as_tuple(statuses)
+    unknown = sorted(set(statuses) - set(STATUS_VALUES))
+    if unknown:
+        raise ValidationError(f"status '{unknown[0]}' is not one of {', '.join(STATUS_VALUES)}")
+    if limit < 1:
+        raise ValidationError(f"limit must be at least 1, not {limit}")
+    store = as_store(source)
+    filters = filters or Filters()
+    params = filters.params(store.settings) | {"statuses": list(statuses), "limit": int(limit) + 1}
+    assignee = in_list("s.assignee_id", "agents")
+    if unassigned:
+        assignee = ("(s.assignee_id IS NULL OR list_contains($agents::VARCHAR[], s.assignee_id))" if filters.agents
+                    else "s.assignee_id IS NULL")
+    where = (f"{in_list('s.status', 'statuses')} AND {in_list('s.last_channel', 'channels')} AND {assignee} "
+             f"AND {in_list('ag.team', 'teams')} AND {in_period('s.last_activity_at')}")
+    if cursor is not None:
+        params |= _parse_cursor(cursor, store.settings.timezone)
+        where += " " + _AFTER
+    text = (search or "").strip().lower()
+    with store.read() as con:
+        if text:
+            params |= {"search": text, "digits": re.sub(r"\D", "", text) or None}
+            sql = f"WITH {_SEARCH},{_STATE},{_PAGE.format(where=where)}"
+            frame = con.execute(sql, used_params(sql, params)).df()
+        else:
+            frame = _windowed(con, params, where, limit)
+    more = len(frame) > limit
+    frame = frame.iloc[:limit].reset_index(drop=True)
+    next_cursor = None
+    if more:
+        last = frame.iloc[-1]
+        next_cursor = _cursor(last["last_activity_at"], last["conversation_id"])
+    return ListPage(items=frame, next_cursor=next_cursor)
+
+
+def _windowed(con: object, params: dict, where: str, limit: int) -> pd.DataFrame:
+    """The page from windows of the N latest messages before the cursor, N growing until the page is full."""
+    params = params | {"w_end": params.get("c_at") or params["as_of"]}
+    if params["w_end"] > params["as_of"]:
+        params["w_end"] = params["as_of"]
+    sql = f"WITH {_WINDOW},{_STATE},{_PAGE.format(where=where + ' ' + _IN_WINDOW)}"
+    n = (limit + 1) * WINDOW_PER_ROW
+    while True:
+        params["n"] = n
+        params["w_start"] = con.execute(_WINDOW_START, used_params(_WINDOW_START, params)).fetchall()[0][0]
+        frame = con.execute(sql, used_params(sql, params)).df()
+        if len(frame) > limit or params["w_start"] is None:
+            return frame
+        n *= WINDOW_GROWTH
+
+
+def contact_profile(source: Source, contact_id: str) -> pd.DataFrame:
+    """The contact's row for the profile pane (no row when the contact is unknown).
+
+    Columns: contact_id, name, phone, phone_e164, phone_valid, email, created_at, attributes (JSON text).
+    """
+    store = as_store(source)
+    return store.df("SELECT contact_id, name, phone, phone_e164, phone_valid, email, created_at, attributes "
+                    "FROM contacts WHERE contact_id = ?", [contact_id])

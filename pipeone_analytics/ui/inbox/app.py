@@ -1,0 +1,136 @@
+"""The inbox app: three panes (conversation list, the contact's timeline with actions and composer, contact
+profile), a top bar with the acting user or the read-only statement, the notice line and Refresh."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+import ipywidgets as w
+
+from ... import i18n
+from ...config import load_settings
+from ...core.conversations import contact_profile
+from ...errors import PipeOneError
+from ...ops.admin import categories, teammates
+from ...ops.permissions import Actor, acting_user
+from ...ops.state import conversation_state
+from ...store import Store
+from ..components import CSS as COMPONENTS_CSS, Notice
+from .actions import ActionBar
+from .composer import Composer
+from .context import Context
+from .list_pane import ListPane
+from .profile_pane import ProfilePane
+from .render import CSS, esc
+from .timeline_pane import TimelinePane
+
+
+class InboxApp(w.VBox):
+    """The whole inbox for one store; every click reads or writes through short-lived store connections."""
+
+    def __init__(self, store: Store, locale: str | None = None, env: Mapping[str, str] | None = None) -> None:
+        locale = i18n.check_locale(locale or store.settings.locale)
+        self.notice = Notice()
+        actor, problem = self._actor(store, env)
+        self.ctx = Context(store=store, locale=locale, actor=actor, notice=self.notice)
+        agents, cats = teammates(store), categories(store)
+        self.names = dict(zip(agents["agent_id"], agents["name"]))
+        self.refresh_button = w.Button(description=self.ctx.t("inbox_refresh"), icon="refresh",
+                                       layout=w.Layout(width="auto"))
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.banner = w.HTML(self._banner(problem))
+        self.list = ListPane(self.ctx, agents, self.select)
+        self.actions = ActionBar(self.ctx, agents, cats, self.after_action, self.open_profile)
+        self.timeline = TimelinePane(self.ctx, self.names)
+        folder = Path(store.path).parent / "attachments" if store.path else Path(tempfile.mkdtemp(prefix="pipeone-"))
+        self.composer = Composer(self.ctx, folder, self.after_action)
+        self.profile = ProfilePane(self.ctx, self.after_contact_saved)
+        self.state: dict | None = None
+        center = w.VBox([self.actions, self.timeline, self.composer],
+                        layout=w.Layout(width="48%", height="100%", flex="1 1 auto"))
+        center.add_class("p1-pane")
+        panes = w.HBox([self.list, center, self.profile],
+                       layout=w.Layout(height="calc(100vh - 140px)", min_height="560px", gap="8px", width="100%"))
+        top = w.HBox([self.banner, self.refresh_button],
+                      layout=w.Layout(justify_content="space-between", align_items="center", width="100%"))
+        super().__init__([w.HTML(COMPONENTS_CSS + CSS), top, self.notice, panes], layout=w.Layout(width="100%"))
+        self.add_class("p1-inbox")
+        self.list.reload()
+        self.timeline.show(None)
+
+    @staticmethod
+    def _actor(store: Store, env: Mapping[str, str] | None) -> tuple[Actor | None, str | None]:
+        try:
+            return acting_user(store, env), None
+        except PipeOneError as exc:
+            return None, str(exc)
+
+    def _banner(self, problem: str | None) -> str:
+        title = f"<b>PipeOne · {esc(self.ctx.t('inbox_title'))}</b>"
+        actor = self.ctx.actor
+        if actor is None:
+            why = f" ({esc(problem)})" if problem else ""
+            return (f"<div class='p1-topbar'>{title}</div>"
+                    f"<div class='p1-banner' role='status'><i class='fa fa-lock'></i> {esc(i18n.t('read_only', self.ctx.locale))}{why}</div>")
+        role = i18n.label("role", actor.role, self.ctx.locale)
+        return (f"<div class='p1-topbar'>{title} &nbsp;·&nbsp; "
+                f"{esc(self.ctx.t('inbox_acting_as', name=actor.name, role=role))}</div>")
+
+    def select(self, row: dict) -> None:
+        """Open a conversation from the list: its state, actions, the contact's timeline and the composer."""
+        self.notice.clear()
+        self.load(row["conversation_id"])
+        self.profile.hide_contact()
+
+    def load(self, conversation_id: str) -> None:
+        """(Re)read one conversation's state and show it in the center pane."""
+        state = self.ctx.attempt(lambda: conversation_state(self.ctx.store, conversation_id))
+        if state is None:
+            return
+        profile = self.ctx.attempt(lambda: contact_profile(self.ctx.store, state["contact_id"]))
+        row = profile.iloc[0].to_dict() if profile is not None and len(profile) else {}
+        same_contact = self.state is not None and self.state["contact_id"] == state["contact_id"]
+        self.state = state
+        self.actions.show(state, row)
+        if same_contact:
+            self.timeline.reload()
+        else:
+            self.timeline.show(state["contact_id"])
+        if self.composer.state is None or self.composer.state["conversation_id"] != conversation_id:
+            self.composer.start(state)
+        else:
+            self.composer.state = state
+            self.ctx.gate(self.composer.send_button, "compose", state)
+
+    def open_profile(self) -> None:
+        """Show the selected contact's profile on the right."""
+        if self.state is not None:
+            self.profile.show_contact(self.state["contact_id"])
+
+    def after_action(self, conversation_id: str) -> None:
+        """After a write: the conversation, its timeline and the list are read again."""
+        self.load(conversation_id)
+        self.list.reload()
+
+    def after_contact_saved(self) -> None:
+        """A name or phone changed: the header and the list show it."""
+        if self.state is not None:
+            self.load(self.state["conversation_id"])
+        self.list.reload()
+
+    def refresh(self) -> None:
+        """Reload the list and the open conversation from the store (a fresh read each)."""
+        self.list.reload()
+        if self.state is not None:
+            self.load(self.state["conversation_id"])
+            if self.profile.contact_id is not None:
+                self.profile.reload()
+        self.notice.show(self.ctx.t("inbox_refreshed"), "info")
+
+
+def inbox_app(db: str | Path | None = None, locale: str | None = None, timezone: str | None = None) -> InboxApp:
+    """The inbox app on the store at db (default: settings), in the locale (default: settings)."""
+    settings = load_settings(db_path=db, locale=locale or None, timezone=timezone or None)
+    store = Store(settings.db_path, settings)
+    return InboxApp(store, settings.locale)

@@ -1,0 +1,131 @@
+"""Left pane: filters (status, channel, assignee with mine/unassigned, text search) and conversation cards,
+newest activity first, one keyset page at a time ("Load more")."""
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+import pandas as pd
+
+from ... import i18n
+from ...core.conversations import conversation_list
+from ...core.filters import Filters
+from ...core.status import STATUS_VALUES
+from ..components import options
+from .context import Context
+from .render import contact_label, list_row_html
+
+ALL, MINE, UNASSIGNED = "", "__mine__", "__unassigned__"
+PAGE_SIZE = 30
+
+
+class ListPane(w.VBox):
+    """The conversation list; calls on_select(row) when a card is clicked."""
+
+    def __init__(self, ctx: Context, agents: pd.DataFrame, on_select: Callable[[dict], None]) -> None:
+        self.ctx, self._on_select = ctx, on_select
+        t = ctx.t
+        self.status = w.Dropdown(options=[(t("inbox_all_statuses"), ALL)] + options(STATUS_VALUES, ctx.locale, "status"),
+                                 value=ALL, description=t("inbox_status"), layout=w.Layout(width="100%"))
+        self.channel = w.Dropdown(options=[(t("inbox_all_channels"), ALL)] + options(i18n.CHANNELS, ctx.locale, "channel"),
+                                  value=ALL, description=t("inbox_channel"), layout=w.Layout(width="100%"))
+        people = [(t("inbox_everyone"), ALL), (t("inbox_unassigned_filter"), UNASSIGNED)]
+        if ctx.actor is not None:
+            people.insert(1, (t("inbox_mine"), MINE))
+        active = agents[agents["active"]]
+        people += [(name, agent_id) for agent_id, name in zip(active["agent_id"], active["name"])]
+        self.assignee = w.Dropdown(options=people, value=ALL, description=t("inbox_assignee"),
+                                   layout=w.Layout(width="100%"))
+        self.search = w.Text(placeholder=t("inbox_search_placeholder"), continuous_update=False,
+                             layout=w.Layout(width="100%"))
+        for control in (self.status, self.channel, self.assignee, self.search):
+            control.style.description_width = "90px"
+            control.observe(lambda _: self.reload(), names="value")
+        self.more = w.Button(description=t("inbox_load_more"), icon="chevron-down",
+                             layout=w.Layout(width="100%", flex="0 0 auto"))
+        self.more.on_click(lambda _: self.load_more())
+        self.rows = w.VBox(layout=w.Layout(overflow_y="auto", flex="1 1 auto", min_height="0"))
+        self.count = w.HTML()
+        self.items = pd.DataFrame()
+        self.cursor: str | None = None
+        self.selected: str | None = None
+        self._cards: dict[str, w.Box] = {}
+        head = w.VBox([w.HTML(f"<div class='p1-title'>{t('inbox_conversations')}</div>"), self.search,
+                       self.status, self.channel, self.assignee, self.count], layout=w.Layout(flex="0 0 auto"))
+        head.add_class("p1-pane-head")
+        super().__init__([head, self.rows, self.more],
+                         layout=w.Layout(width="27%", min_width="280px", height="100%"))
+        self.add_class("p1-pane")
+
+    def query(self) -> dict:
+        """conversation_list keyword arguments for the current filters."""
+        agents: tuple[str, ...] = ()
+        if self.assignee.value == MINE and self.ctx.actor is not None:
+            agents = (self.ctx.actor.agent_id,)
+        elif self.assignee.value not in (ALL, MINE, UNASSIGNED):
+            agents = (self.assignee.value,)
+        return {"filters": Filters(channels=(self.channel.value,) if self.channel.value else (), agents=agents),
+                "statuses": (self.status.value,) if self.status.value else (),
+                "unassigned": self.assignee.value == UNASSIGNED, "search": self.search.value or None}
+
+    def reload(self) -> None:
+        """First page for the current filters (a fresh read; no connection stays open)."""
+        page = self.ctx.attempt(lambda: conversation_list(self.ctx.store, limit=PAGE_SIZE, **self.query()))
+        if page is None:
+            return
+        self.items, self.cursor, self._cards = page.items, page.next_cursor, {}
+        self.rows.children = [self._card(r) for r in page.items.to_dict("records")]
+        self._after_load()
+
+    def load_more(self) -> None:
+        """Append the next page after the cursor."""
+        if self.cursor is None:
+            return
+        page = self.ctx.attempt(lambda: conversation_list(self.ctx.store, limit=PAGE_SIZE, cursor=self.cursor,
+                                                          **self.query()))
+        if page is None:
+            return
+        self.items = pd.concat([self.items, page.items], ignore_index=True)
+        self.cursor = page.next_cursor
+        self.rows.children = list(self.rows.children) + [self._card(r) for r in page.items.to_dict("records")]
+        self._after_load()
+
+    def _after_load(self) -> None:
+        shown = len(self.items)
+        self.count.value = (f"<span class='p1-muted'>{self.ctx.t('inbox_shown', n=i18n.fmt_number(shown, self.ctx.locale))}"
+                            f"{'+' if self.cursor else ''}</span>")
+        self.more.layout.display = None if self.cursor else "none"
+        if not shown:
+            self.rows.children = [w.HTML(f"<div class='p1-empty'>{self.ctx.t('inbox_no_conversations')}</div>")]
+        self.mark(self.selected)
+
+    def _card(self, row: dict) -> w.Box:
+        label = contact_label(row.get("name"), row.get("phone"), row["contact_id"])
+        hit = w.Button(description=self.ctx.t("inbox_open", who=label), tooltip=label,
+                       layout=w.Layout(width="100%", height="100%"))
+        hit.add_class("p1-hit")
+        hit.on_click(lambda _, r=row: self.select(r))
+        card = w.Box([w.HTML(list_row_html(row, self.ctx.now(), self.ctx.locale)), hit],
+                     layout=w.Layout(display="block", width="100%", flex="0 0 auto"))
+        card.add_class("p1-row")
+        self._cards[row["conversation_id"]] = card
+        return card
+
+    def select(self, row: dict) -> None:
+        """Mark the card and tell the app."""
+        self.mark(row["conversation_id"])
+        self._on_select(row)
+
+    def mark(self, conversation_id: str | None) -> None:
+        """Highlight the selected card."""
+        self.selected = conversation_id
+        for key, card in self._cards.items():
+            if key == conversation_id:
+                card.add_class("p1-selected")
+            else:
+                card.remove_class("p1-selected")
+
+    def row(self, conversation_id: str) -> dict | None:
+        """The loaded row of a conversation, or None."""
+        found = self.items[self.items["conversation_id"] == conversation_id] if len(self.items) else self.items
+        return found.iloc[0].to_dict() if len(found) else None
