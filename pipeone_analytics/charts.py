@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -39,8 +40,11 @@ def empty_figure(title: str, locale: str) -> go.Figure:
 
 def bars(frame: pd.DataFrame, x: str, y: str, title: str, locale: str, color: str | None = None,
          x_title: str = "", y_title: str = "", stacked: bool = True, date_axis: bool = False,
-         hover: Sequence[str] = (), horizontal: bool = False) -> go.Figure:
-    """Bar chart, one trace per value of `color` (when given); customdata carries `hover` columns."""
+         hover: Sequence[str] = (), horizontal: bool = False, y_format: str | None = None,
+         colors: dict | None = None) -> go.Figure:
+    """Bar chart, one trace per value of `color` (when given); customdata carries `hover` columns.
+
+    y_format is the d3 format of the value axis (",d", ".0%"); colors maps `color` values to fixed colours."""
     if frame.empty:
         return empty_figure(title, locale)
     fig = go.Figure()
@@ -49,7 +53,126 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, locale: str, color: st
         xs, ys = (part[y], part[x]) if horizontal else (part[x], part[y])
         fig.add_trace(go.Bar(x=xs, y=ys, name=str(key) if key is not None else y,
                              orientation="h" if horizontal else "v",
-                             marker_color=PALETTE[i % len(PALETTE)],
+                             marker_color=(colors or {}).get(key, PALETTE[i % len(PALETTE)]),
                              customdata=part[list(hover)].to_numpy() if hover else None))
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=color is not None)
+    _axis_format(fig, "x" if horizontal else "y", y_format)
     return base_layout(fig, title, locale, x_title, y_title, date_axis)
+
+
+def _axis_format(fig: go.Figure, axis: str, fmt: str | None) -> None:
+    """Tick and hover format of an axis (d3 format: ",d", ".0%", ",.1f")."""
+    if fmt:
+        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickformat=fmt, hoverformat=fmt)
+
+
+def star_distribution(frame: pd.DataFrame, meaning: pd.DataFrame, title: str, locale: str,
+                      x_title: str = "", y_title: str = "") -> go.Figure:
+    """Contacts per star level (frame: stars, contacts), each bar's hover giving the level's name and condition.
+
+    customdata per bar: stars, name, condition (from core.ratings.meaning_table in the locale)."""
+    if frame.empty or frame["contacts"].sum() == 0:
+        return empty_figure(title, locale)
+    rows = frame.merge(meaning[["stars", "name", "condition"]], on="stars", how="left")
+    fig = go.Figure(go.Bar(
+        x=[f"{s} ★" for s in rows["stars"]], y=rows["contacts"], text=rows["contacts"], textposition="outside",
+        marker_color=[STAR_COLORS[int(s)] for s in rows["stars"]], marker_line={"color": "#90a4ae", "width": 1},
+        customdata=rows[["stars", "name", "condition"]].to_numpy(),
+        hovertemplate="<b>%{customdata[0]} ★ %{customdata[1]}</b><br>%{customdata[2]}<br>%{y:,d}<extra></extra>"))
+    fig.update_layout(showlegend=False)
+    _axis_format(fig, "y", ",d")
+    return base_layout(fig, title, locale, x_title, y_title)
+
+
+def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str, locale: str, x_title: str = "",
+            y_title: str = "", x_labels: dict | None = None, y_labels: dict | None = None,
+            colorscale: str = "Blues", z_format: str = ",d", reverse_y: bool = True) -> go.Figure:
+    """A y × x grid of z from long-form rows (missing cells are 0), values written in the cells.
+
+    Axis order is the order of first appearance in frame; x_labels/y_labels map keys to shown words.
+    customdata per cell: the x key and the y key, so a click knows which cell it was."""
+    if frame.empty:
+        return empty_figure(title, locale)
+    xs, ys = list(dict.fromkeys(frame[x])), list(dict.fromkeys(frame[y]))
+    grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", sort=False).reindex(
+        index=ys, columns=xs).fillna(0)
+    keys = [[[xk, yk] for xk in xs] for yk in ys]
+    x_shown = [(x_labels or {}).get(k, str(k)) for k in xs]
+    y_shown = [(y_labels or {}).get(k, str(k)) for k in ys]
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=x_shown, y=y_shown, colorscale=colorscale, showscale=False,
+                               customdata=keys, texttemplate=f"%{{z:{z_format}}}", xgap=2, ygap=2,
+                               hovertemplate=f"%{{y}} · %{{x}}<br><b>%{{z:{z_format}}}</b><extra></extra>"))
+    fig.update_xaxes(type="category", side="bottom", showgrid=False)
+    fig.update_yaxes(type="category", autorange="reversed" if reverse_y else True, showgrid=False)
+    return base_layout(fig, title, locale, x_title, y_title)
+
+
+def lines(frame: pd.DataFrame, x: str, y: str, title: str, locale: str, color: str | None = None,
+          x_title: str = "", y_title: str = "", date_axis: bool = True, area: bool = False,
+          y_format: str | None = ",d", colors: dict | None = None) -> go.Figure:
+    """One line (or stacked area) per value of `color`, in the order of first appearance."""
+    if frame.empty:
+        return empty_figure(title, locale)
+    fig = go.Figure()
+    groups = frame.groupby(color, sort=False) if color else [(None, frame)]
+    for i, (key, part) in enumerate(groups):
+        shade = (colors or {}).get(key, PALETTE[i % len(PALETTE)])
+        fig.add_trace(go.Scatter(x=part[x], y=part[y], name=str(key) if key is not None else y,
+                                 mode="lines" if area else "lines+markers", line={"color": shade, "width": 2},
+                                 marker={"size": 5}, stackgroup="one" if area else None))
+    fig.update_layout(showlegend=color is not None, hovermode="x unified")
+    _axis_format(fig, "y", y_format)
+    return base_layout(fig, title, locale, x_title, y_title, date_axis)
+
+
+DURATION_TICKS = (1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800, 2592000)
+
+
+def duration_bins(seconds: pd.Series, per_decade: int = 5) -> pd.DataFrame:
+    """Log-spaced bins over the measured values (values under 1 s count in the first bin).
+
+    Columns: low, high (bin edges in seconds), closed (the last bin includes high; the others are [low, high)),
+    count."""
+    values = seconds.dropna().clip(lower=1.0).to_numpy(dtype=float)
+    if len(values) == 0:
+        return pd.DataFrame({"low": [], "high": [], "closed": [], "count": []})
+    first = np.floor(np.log10(values.min()) * per_decade) / per_decade
+    last = np.ceil(np.log10(values.max()) * per_decade) / per_decade
+    if last <= first:
+        last = first + 1 / per_decade
+    edges = 10 ** np.linspace(first, last, int(round((last - first) * per_decade)) + 1)
+    counts, _ = np.histogram(values, bins=edges)
+    closed = np.arange(len(counts)) == len(counts) - 1
+    return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "closed": closed, "count": counts})
+
+
+def duration_histogram(seconds: pd.Series, title: str, locale: str, median: float | None = None,
+                       p90: float | None = None, x_title: str = "", y_title: str = "",
+                       color: str = PALETTE[0], metric: str = "") -> go.Figure:
+    """Histogram of durations on a log time axis (minutes), with the median and p90 drawn as vertical lines.
+
+    Each bar spans its bin in minutes; customdata per bar: metric, low, high (seconds) and closed
+    (drill.drill_down's response_bin key)."""
+    bins = duration_bins(seconds)
+    if bins.empty:
+        return empty_figure(title, locale)
+    low, high = bins["low"] / 60, bins["high"] / 60
+    fig = go.Figure(go.Bar(
+        x=(low + high) / 2, y=bins["count"], width=high - low, marker_color=color, opacity=0.85,
+        marker_line={"color": "white", "width": 0.5}, customdata=bins.assign(metric=metric)[["metric", "low", "high", "closed"]].to_numpy(dtype=object),
+        hovertext=[f"{i18n.fmt_duration(a, locale)} – {i18n.fmt_duration(b, locale)}"
+                   for a, b in zip(bins["low"], bins["high"])],
+        hovertemplate="%{hovertext}<br><b>%{y:,d}</b><extra></extra>", showlegend=False))
+    ticks = [t for t in DURATION_TICKS if bins["low"].iloc[0] / 3 <= t <= bins["high"].iloc[-1] * 3]
+    fig.update_xaxes(type="log", tickvals=[t / 60 for t in ticks],
+                     ticktext=[i18n.fmt_duration(t, locale) for t in ticks])
+    for name, value, dash in (("mediana" if locale == "pt_BR" else "median", median, "solid"),
+                              ("p90", p90, "dash")):
+        if value is not None and not pd.isna(value) and value > 0:
+            fig.add_vline(x=max(value, 1) / 60, line={"color": "#37474f", "width": 1.5, "dash": dash},
+                          annotation_text=f"{name} {i18n.fmt_duration(value, locale)}",
+                          annotation_position="top right", annotation_font_size=11)
+    fig.update_layout(bargap=0)
+    _axis_format(fig, "y", ",d")
+    return base_layout(fig, title, locale, x_title, y_title)
+
