@@ -41,20 +41,20 @@ def test_a_run_renders_offline_html_beside_the_executed_notebook(tiny_dir: Path,
 def test_a_failed_run_keeps_its_partial_notebook_and_exits_non_zero(
         tiny_dir: Path, rsettings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     monkeypatch.setenv("PIPEONE_REPORTS_DIR", str(rsettings.reports_dir))
-    code = main(["report", "--db", str(rsettings.db_path), "run", "tiny", "-p", "fail=true",
+    code = main(["report", "--db", str(rsettings.db_path), "run", "quick", "-p", "fail=true",
                  "-p", "period_start=2026-11-09", "-p", "period_end=2026-11-15"])
     assert code == 1
     err = capsys.readouterr().err.strip()
     assert "\n" not in err
-    assert err.startswith("pipeone: error: report tiny 2026-11-09_2026-11-15 failed at "
-                          "cell [5]: ValueError: tiny report asked to fail")
+    assert err.startswith("pipeone: error: report quick 2026-11-09_2026-11-15 failed at "
+                          "cell [3]: ValueError: quick report asked to fail")
     row = history.runs(Store(rsettings.db_path, rsettings)).iloc[0]
-    assert row.status == "failed" and row.error == "cell [5]: ValueError: tiny report asked to fail"
+    assert row.status == "failed" and row.error == "cell [3]: ValueError: quick report asked to fail"
     assert row.html_path is None and row.duration_seconds > 0
     partial = nbformat.read(row.notebook_path, as_version=4)
     code = [c for c in partial.cells if c.cell_type == "code"]
     assert code[-1].outputs[0].output_type == "error" and code[-1].outputs[0].ename == "ValueError"
-    assert code[-2].outputs  # the figure cell before it ran and kept its output
+    assert code[-2].source.startswith("# Parameters")  # the cells before it ran: the injected parameters
     assert not (Path(row.notebook_path).parent / "report.html").exists()
 
 
