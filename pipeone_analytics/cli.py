@@ -59,6 +59,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from .ops.outbox import export_outbox
+    from .ops.permissions import acting_user
+
+    store = _store(args)
+    n = export_outbox(store, acting_user(store), Path(args.out))
+    print(f"exported {n:,} queued messages to {args.out}" if n else "the outbox has no queued messages")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from . import reports
 
@@ -95,10 +105,12 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pipeone", description="PipeOne Analytics")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--db", help="DuckDB file (default from pipeone.toml: data/pipeone.duckdb)")
-        sp.add_argument("--timezone", help="account timezone, e.g. America/Sao_Paulo")
-        sp.add_argument("--locale", choices=["pt_BR", "en"])
+    def common(sp: argparse.ArgumentParser, nested: bool = False) -> None:
+        # nested: a leaf under a parser that has them too; it must not reset what the parent read
+        extra = {"default": argparse.SUPPRESS} if nested else {}
+        sp.add_argument("--db", help="DuckDB file (default from pipeone.toml: data/pipeone.duckdb)", **extra)
+        sp.add_argument("--timezone", help="account timezone, e.g. America/Sao_Paulo", **extra)
+        sp.add_argument("--locale", choices=["pt_BR", "en"], **extra)
 
     g = sub.add_parser("generate", help="write a synthetic PipeOne export")
     common(g)
@@ -116,7 +128,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--format", choices=["canonical", "whatsapp", "twilio", "twcs", "twitter-care"])
     i.add_argument("--agent-name", action="append", default=[], help="WhatsApp: a participant who is the company")
     i.add_argument("--company-number", action="append", default=[], help="Twilio: a company phone number")
-    i.add_argument("--gap-days", type=float, help="Twilio: inactivity gap that splits conversations")
+    i.add_argument("--gap-days", type=float, help="WhatsApp and Twilio: inactivity gap (days) that splits conversations")
     i.add_argument("--date-order", choices=["dmy", "mdy", "ymd"], help="WhatsApp: date order when ambiguous")
     i.set_defaults(func=cmd_import)
 
@@ -128,16 +140,25 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--by", help="response-times: agent, channel, category, team, day")
     e.set_defaults(func=cmd_export)
 
+    o = sub.add_parser("outbox", help="hand queued messages to a gateway as JSONL (acting user: a manager)")
+    osub = o.add_subparsers(dest="outbox_command", required=True)
+    oe = osub.add_parser("export")
+    common(oe)
+    oe.add_argument("--out", required=True, help="a new .jsonl file")
+    o.set_defaults(func=cmd_outbox)
+
     r = sub.add_parser("report", help="run, schedule and list reports")
     common(r)
     rsub = r.add_subparsers(dest="report_command", required=True)
     rr = rsub.add_parser("run")
+    common(rr, nested=True)
     rr.add_argument("name")
     rr.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
     rd = rsub.add_parser("due")
+    common(rd, nested=True)
     rd.add_argument("--now", help="pretend the clock reads this ISO time (testing and catch-up)")
     rd.add_argument("--schedule", default="reports.toml")
-    rsub.add_parser("list")
+    common(rsub.add_parser("list"), nested=True)
     r.set_defaults(func=cmd_report)
 
     s = sub.add_parser("serve", help="start the Voila apps on 127.0.0.1")
