@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
@@ -12,8 +13,11 @@ from ..config import Settings, load_settings
 from ..core.filters import Filters
 from ..core.interactions import end_of_day
 from ..store import Store
-from .params import KNOWN, Period, last_full_week
+from .params import KNOWN, NOTEBOOKS_DIR, Period, last_full_week
 from .pii import mask_frame
+
+
+PROJECT_ROOT = NOTEBOOKS_DIR.parents[1]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,13 +71,22 @@ def read_only_store(settings: Settings) -> Store:
     return store
 
 
+def _find_db(db: str) -> Path:
+    """A relative db path from the current folder, or else from the project root (JupyterLab runs a notebook
+    in its own folder, notebooks/reports/)."""
+    path = Path(db)
+    if not path.is_absolute() and not path.exists() and (PROJECT_ROOT / path).exists():
+        return PROJECT_ROOT / path
+    return path
+
+
 def setup(name: str, db: str, period_start: Any = None, period_end: Any = None, timezone: str | None = None,
           locale: str | None = None, channels: Any = (), team: str | None = None,
           mask_pii: Any = False) -> ReportContext:
     """Check a notebook's parameters and resolve their defaults (the last full week in the timezone)."""
     timezone = KNOWN["timezone"]("timezone", timezone)
     locale = KNOWN["locale"]("locale", locale)
-    settings = load_settings(db_path=db, timezone=timezone, locale=locale)
+    settings = load_settings(db_path=_find_db(db), timezone=timezone, locale=locale)
     start, end = KNOWN["period_start"]("period_start", period_start), KNOWN["period_end"]("period_end", period_end)
     period = Period(start, end) if start and end else last_full_week(settings.timezone)
     return ReportContext(name=name, settings=settings, store=read_only_store(settings), period=period,

@@ -147,3 +147,19 @@ def test_every_section_copes_with_an_empty_period() -> None:
     assert weekly.highlights(ctx).prose == ["Nada mudou em relação ao período anterior."]
     assert engagement.went_down(ctx).prose == ["Nenhum contato caiu de nível no período."]
     assert isinstance(weekly.volume(ctx).prose[0], str) and pd.isna(weekly.kpis(ctx, empty)["frt_median"])
+
+
+def test_setup_derives_the_default_period_and_checks_values(store) -> None:
+    from pipeone_analytics.errors import ValidationError
+    from pipeone_analytics.reports.context import setup
+    from pipeone_analytics.reports.params import last_full_week
+
+    ctx = setup("weekly_summary", str(store.path), timezone="Asia/Tokyo", locale="en", channels=["sms"],
+                team="t1", mask_pii="true")
+    assert ctx.period == last_full_week("Asia/Tokyo") and ctx.previous == ctx.period.previous()
+    assert (ctx.settings.timezone, ctx.locale, ctx.channels, ctx.team, ctx.mask_pii) == \
+        ("Asia/Tokyo", "en", ("sms",), "t1", True)
+    assert ctx.filters().channels == ("sms",) and ctx.filters().teams == ("t1",)
+    assert setup("weekly_summary", str(store.path), "2026-11-16", "2026-11-22").period == WEEK
+    with pytest.raises(ValidationError, match="parameter locale: 'fr' is not one of pt_BR, en"):
+        setup("weekly_summary", str(store.path), locale="fr")
