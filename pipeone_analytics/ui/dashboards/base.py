@@ -150,12 +150,20 @@ class DrillPane(w.VBox):
         else:
             self.contact.layout.display = "none"
 
+    def _around(self, contact_id: str) -> Filters | None:
+        """Rows with a clock stop (metric or ledger rows): the timeline ends an hour after the contact's last one."""
+        stops = [c for c in ("ledger_to_at", "to_at") if c in self.rows]
+        if not stops:
+            return None
+        last = self.rows.loc[self.rows["contact_id"] == contact_id, stops].max().max()
+        return None if pd.isna(last) else Filters(as_of=last + pd.Timedelta(hours=1))
+
     def _open_timeline(self, change: dict) -> None:
         contact_id = change["new"]
         if not contact_id:
             self.timeline.value = ""
             return
-        items = timeline(self.store, contact_id, limit=30).items
+        items = timeline(self.store, contact_id, limit=30, filters=self._around(contact_id)).items
         say = words(self.locale)
         items = items.assign(kind_label=items["kind"].map(lambda k: say(f"dash_kind_{k}")),
                              channel_label=items["channel"].map(
