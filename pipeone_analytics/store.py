@@ -119,6 +119,8 @@ class Store:
                 cursor.close()
             return
         if not self._migrated:
+            if not self.path.exists():
+                raise StoreError(f"no store at {self.path}: run `pipeone import` or `pipeone demo` first")
             self.migrate()
         con = self._connect(read_only=True)
         try:

@@ -73,10 +73,10 @@ def test_session_timezone_is_the_account_timezone(store: Store) -> None:
 
 def test_reading_a_missing_store_is_one_clear_line(tmp_path: Path) -> None:
     s = Store(tmp_path / "nope" / "x.duckdb", Settings())
-    s._migrated = True  # skip creating it: a pure reader
     with pytest.raises(StoreError, match="no store at .*pipeone import"):
         with s.read():
             pass
+    assert not (tmp_path / "nope").exists()  # a reader never creates a store
 
 
 def test_lock_conflict_retries_then_names_the_holder(tmp_path: Path) -> None:
