@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from .. import charts, i18n
 from ..core import ratings as core_ratings
 from .context import ReportContext, Section, formatted
-from .weekly import rated_contacts, rating_changes, star_distribution
+from .weekly import rating_changes, star_distribution
 
 
 def distribution(ctx: ReportContext) -> Section:
@@ -79,7 +79,8 @@ def went_down(ctx: ReportContext, limit: int = 50) -> Section:
     title = ctx.t("report_h_down")
     if down.empty:
         return Section(title, [ctx.t("report_down_none")])
-    rated = rated_contacts(ctx, ctx.period)
+    rated = core_ratings.ratings(ctx.store, as_of=ctx.end_of(ctx.period), contacts=down["contact_id"].tolist(),
+                                 locale=loc)
     emails = ctx.store.df("SELECT contact_id, email FROM contacts WHERE list_contains(?::VARCHAR[], contact_id)",
                           [down["contact_id"].tolist()])
     rows = (down.merge(rated[["contact_id", "name", "phone", "channel", "reason"]], on="contact_id", how="left")

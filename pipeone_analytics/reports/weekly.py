@@ -30,11 +30,31 @@ def _messages(ctx: ReportContext, period: Period) -> pd.DataFrame:
                     lambda: core_channels.channel_mix(ctx.store, ctx.filters(period), period="day"))
 
 
-def rated_contacts(ctx: ReportContext, period: Period) -> pd.DataFrame:
-    """Ratings as of the period's end, restricted to the report's channels (the contact's main channel)."""
-    rated = ctx.memo(("ratings", period),
-                     lambda: core_ratings.ratings(ctx.store, as_of=ctx.end_of(period), locale=ctx.locale))
+def rated_contacts(ctx: ReportContext) -> pd.DataFrame:
+    """ratings() as of the period's end, with reasons, restricted to the report's channels (main channel)."""
+    rated = ctx.memo(("ratings",), lambda: core_ratings.ratings(ctx.store, as_of=ctx.end_of(ctx.period),
+                                                                 locale=ctx.locale))
     return rated[rated["channel"].isin(ctx.channels)] if ctx.channels else rated
+
+
+def _history_at_both_ends(ctx: ReportContext) -> pd.DataFrame:
+    """rating_history at the previous period's end and this one's: one query when the previous end is a
+    Sunday (weekly periods), else one per end. Columns: as_of, contact_id, stars."""
+    start, end = ctx.previous.end, ctx.period.end
+    if start in core_ratings.period_ends(start, end, "week"):
+        return core_ratings.rating_history(ctx.store, start, end, freq="week")
+    return pd.concat([core_ratings.rating_history(ctx.store, day, day, freq="week") for day in (start, end)],
+                     ignore_index=True)
+
+
+def star_levels(ctx: ReportContext, period: Period) -> pd.DataFrame:
+    """Stars of every contact existing at the end of the report's period or of the previous one, restricted to
+    the report's channels (the contact's main channel now). Columns: contact_id, stars."""
+    history = ctx.memo(("rating_history",), lambda: _history_at_both_ends(ctx))
+    rows = history[history["as_of"] == ctx.end_of(period)]
+    if ctx.channels:
+        rows = rows[rows["contact_id"].isin(rated_contacts(ctx)["contact_id"])]
+    return rows[["contact_id", "stars"]].reset_index(drop=True)
 
 
 def summary(ctx: ReportContext, metric: str, by: str | None, period: Period) -> pd.DataFrame:
@@ -61,7 +81,7 @@ def kpis(ctx: ReportContext, period: Period) -> dict[str, float]:
     threshold = sla_threshold(ctx)
     backlog = backlog_days(ctx, period)
     last_day = backlog[backlog["day"] == backlog["day"].max()]
-    rated = rated_contacts(ctx, period)
+    rated = star_levels(ctx, period)
     counts = ticket_totals(ctx, "type", period)
     return {
         "messages_in": float(mix["messages_in"].sum()),
@@ -177,15 +197,16 @@ def backlog(ctx: ReportContext) -> Section:
 
 
 def rating_changes(ctx: ReportContext) -> pd.DataFrame:
-    """core.ratings.rating_changes from the previous period's end to this one's, for the report's channels.
+    """Each contact at this period's end with its stars then and at the previous period's end (0 if it did not
+    exist yet), as core.ratings.rating_changes, from the same history query as star_levels.
 
     Columns: contact_id, from_stars, to_stars, change.
     """
-    changes = ctx.memo(("rating_changes",), lambda: core_ratings.rating_changes(
-        ctx.store, ctx.end_of(ctx.previous), ctx.end_of(ctx.period)))
-    if ctx.channels:
-        changes = changes[changes["contact_id"].isin(rated_contacts(ctx, ctx.period)["contact_id"])]
-    return changes
+    after = star_levels(ctx, ctx.period).set_index("contact_id")["stars"]
+    before = star_levels(ctx, ctx.previous).set_index("contact_id")["stars"]
+    frame = pd.DataFrame({"contact_id": after.index, "from_stars": before.reindex(after.index, fill_value=0).to_numpy(),
+                          "to_stars": after.to_numpy()})
+    return frame.assign(change=frame["to_stars"] - frame["from_stars"])
 
 
 def star_distribution(ctx: ReportContext) -> pd.DataFrame:
@@ -194,7 +215,7 @@ def star_distribution(ctx: ReportContext) -> pd.DataFrame:
     Columns: stars, previous, current.
     """
     levels = pd.Index(range(6), name="stars")
-    counts = {name: rated_contacts(ctx, period)["stars"].value_counts().reindex(levels, fill_value=0)
+    counts = {name: star_levels(ctx, period)["stars"].value_counts().reindex(levels, fill_value=0)
               for name, period in (("previous", ctx.previous), ("current", ctx.period))}
     return pd.DataFrame(counts).reset_index()
 

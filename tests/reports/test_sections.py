@@ -163,3 +163,14 @@ def test_setup_derives_the_default_period_and_checks_values(store) -> None:
     assert setup("weekly_summary", str(store.path), "2026-11-16", "2026-11-22").period == WEEK
     with pytest.raises(ValidationError, match="parameter locale: 'fr' is not one of pt_BR, en"):
         setup("weekly_summary", str(store.path), locale="fr")
+
+
+def test_channels_restrict_volume_and_stars_to_those_channels() -> None:
+    ctx = context(channels=("sms",))
+    # Only v2's sms messages (2 in, 1 out) and only c2, whose main channel is sms: 0 stars on the 15th
+    # (no message yet), 5 on the 22nd.
+    assert weekly.kpis(ctx, WEEK)["messages_in"] == 2 and weekly.kpis(ctx, WEEK)["messages_out"] == 1
+    assert weekly.star_distribution(ctx).to_dict("list") == {
+        "stars": [0, 1, 2, 3, 4, 5], "previous": [1, 0, 0, 0, 0, 0], "current": [0, 0, 0, 0, 0, 1]}
+    assert weekly.rating_changes(ctx).to_dict("list") == {
+        "contact_id": ["c2"], "from_stars": [0], "to_stars": [5], "change": [5]}
