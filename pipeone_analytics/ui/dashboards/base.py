@@ -85,14 +85,14 @@ class ChartPanel(w.VBox):
         self.add_class("p1-card")
 
     def show(self, fig: go.Figure, on_click: Callable[[Any], None] | None = None) -> None:
-        """Replace the traces and layout with fig's; clicks go to on_click (None: not clickable)."""
+        """Draw fig in a new FigureWidget (a fresh widget model always reaches the browser whole, where in-place
+        edits made before the first display are lost); clicks go to on_click (None: not clickable)."""
         self._on_click = on_click
-        self.figure.data = ()
-        self.figure.layout = fig.layout
+        self.figure = go.FigureWidget(fig)
         self.figure.layout.height = self.height
-        self.figure.add_traces(list(fig.data))
         for trace in self.figure.data:
             trace.on_click(self._clicked)
+        self.children = [self.figure]
 
     def _clicked(self, trace: Any, points: Any, _state: Any) -> None:
         if self._on_click is None or not points.point_inds:
