@@ -256,13 +256,18 @@ def test_as_of_between_two_messages():
     scn = contact_with()
     scn.inbound("v", "2026-11-02 10:00")
     scn.outbound("v", "2026-11-02 11:00")
+    store = scn.store()
+
+    def stars(as_of: str) -> int:
+        return int(R.ratings(store, as_of=as_of).set_index("contact_id").loc["c", "stars"])
+
     # before the reply: received 1, no interaction -> 2; at the reply itself (inclusive) and after -> 4
-    assert one(scn, as_of="2026-11-02 10:30").stars == 2
-    assert one(scn, as_of="2026-11-02 11:00").stars == 4
-    assert one(scn, as_of="2026-11-02 09:59").stars == 0
+    assert stars("2026-11-02 10:30") == 2
+    assert stars("2026-11-02 11:00") == 4
+    assert stars("2026-11-02 09:59") == 0
     # a date means the end of that local day
-    assert one(scn, as_of="2026-11-02").stars == 4
-    assert one(scn, as_of="2026-11-01").stars == 0
+    assert stars("2026-11-02") == 4
+    assert stars("2026-11-01") == 0
 
 
 def test_multi_message_turn_is_measured_from_its_first_message():

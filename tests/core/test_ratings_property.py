@@ -89,7 +89,7 @@ cases = dict(phones=st.fixed_dictionaries({c: st.sampled_from(sorted(PHONES)) fo
              rows=st.lists(message, max_size=40), cut=st.integers(0, 3 * 24 * 60), zone=st.sampled_from(ZONES))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(**cases)
 def test_sql_equals_reference(phones: dict[str, str], rows: list[tuple], cut: int, zone: tuple) -> None:
     check(phones, rows, cut, zone)
