@@ -45,6 +45,15 @@ def _weekday_names(locale: str) -> dict[int, str]:
     return {d: names[d - 1].capitalize() for d in range(1, 8)}
 
 
+def _with_thresholds(summary: pd.DataFrame, metric: str, settings: Any) -> pd.DataFrame:
+    """summarize() of a metric with every within_<T>s column, NaN when the selection has no rows."""
+    for prefix in ("", "business_"):
+        for t in response_times.sla_thresholds(metric, settings):
+            if f"{prefix}within_{t}s" not in summary:
+                summary[f"{prefix}within_{t}s"] = float("nan")
+    return summary
+
+
 def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
     """The audit's figures and tables for a selection; durations in business seconds when selection.business."""
     say = words(locale)
@@ -52,7 +61,8 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
     prefix = "business_" if selection.business else ""
     seconds = f"{prefix}seconds"
     frames = {m: fn(store, filters) for m, fn in RESPONSE_METRICS.items()}
-    summaries = {m: response_times.summarize(f, None, settings) for m, f in frames.items()}
+    summaries = {m: _with_thresholds(response_times.summarize(f, None, settings), m, settings)
+                 for m, f in frames.items()}
     label = {m: say(f"dash_metric_{m}") for m in frames}
     figures: dict[str, go.Figure] = {}
     for i, (m, frame) in enumerate(frames.items()):
