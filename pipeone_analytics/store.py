@@ -118,11 +118,13 @@ class Store:
             finally:
                 cursor.close()
             return
-        if not self._migrated:
-            if not self.path.exists():
-                raise StoreError(f"no store at {self.path}: run `pipeone import` or `pipeone demo` first")
-            self.migrate()
         con = self._connect(read_only=True)
+        if not self._migrated:
+            if self._pending(con):  # only then take the write lock; readers share the file otherwise
+                con.close()
+                self.migrate()
+                con = self._connect(read_only=True)
+            self._migrated = True
         try:
             yield con
         finally:
@@ -151,6 +153,14 @@ class Store:
         finally:
             con.close()
 
+    @staticmethod
+    def _pending(con: duckdb.DuckDBPyConnection) -> list[int]:
+        """Versions of migrations not yet applied to the database behind con."""
+        exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"
+                             ).fetchone()[0]
+        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()} if exists else set()
+        return [version for version, _, _ in migrations() if version not in done]
+
     def migrate(self) -> list[int]:
         """Apply pending migrations in order, each recorded in schema_migrations; returns versions applied."""
         con = self._memory.cursor() if self._memory is not None else self._connect(read_only=False)
@@ -158,9 +168,9 @@ class Store:
         try:
             con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                         "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
-            done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+            pending = set(self._pending(con))
             for version, name, sql in migrations():
-                if version in done:
+                if version not in pending:
                     continue
                 con.execute("BEGIN TRANSACTION")
                 try:

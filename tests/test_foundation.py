@@ -148,3 +148,22 @@ def test_pt_br_formats() -> None:
     assert i18n.fmt_duration(5400, "pt_BR") == "1,5 h"
     assert i18n.fmt_duration(5400, "en") == "1.5 h"
     assert i18n.fmt_duration(None, "en") == "—"
+
+
+def test_readers_share_the_file_with_another_reader(tmp_path: Path) -> None:
+    """A new Store only takes the write lock to migrate; an up-to-date file is opened read-only."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "shared.duckdb"
+    Store(path, Settings()).migrate()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); print('ready', flush=True); "
+        "time.sleep(20)"), str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        reader = Store(path, Settings(lock_deadline_seconds=2))
+        assert reader.df("SELECT count(*) AS n FROM messages")["n"].iloc[0] == 0
+    finally:
+        holder.kill()
+        holder.wait(10)
