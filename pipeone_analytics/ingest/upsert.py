@@ -37,12 +37,18 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, present: list[str]) 
     else:
         def row_hash(alias: str, stage_side: bool) -> str:
             values = (staged(spec, c, alias) if stage_side else f"{alias}.{q(c)}" for c in compared)
-            return f"hash({', '.join(values)})"
+            return f"hash({alias}.{key}, {', '.join(values)})"
 
-        inserted, updated = con.execute(
-            f"SELECT count(*) FILTER (WHERE t.k IS NULL), count(*) FILTER (WHERE t.h <> s.h) "
-            f"FROM (SELECT {key} AS k, {row_hash('x', True)} AS h FROM {stage} x WHERE _reason IS NULL) s "
-            f"LEFT JOIN (SELECT {key} AS k, {row_hash('y', False)} AS h FROM {table} y) t ON s.k = t.k").fetchone()
+        # Unchanged rows first, by a semi-join on one 64-bit hash of the whole row (small and fast); the
+        # string keys are joined only when some rows are new or changed.
+        unchanged = con.execute(
+            f"SELECT count(*) FROM {stage} x WHERE _reason IS NULL AND {row_hash('x', True)} IN "
+            f"(SELECT {row_hash('y', False)} FROM {table} y)").fetchone()[0]
+        inserted = 0
+        if unchanged < good:
+            inserted = con.execute(f"SELECT count(*) FROM {stage} s WHERE _reason IS NULL AND NOT EXISTS "
+                                   f"(SELECT 1 FROM {table} t WHERE t.{key} = s.{key})").fetchone()[0]
+        updated = good - unchanged - inserted
         if updated:
             sets = ", ".join(f"{q(c)} = {staged(spec, c, 's')}" for c in compared)
             con.execute(f"UPDATE {table} SET {sets} FROM {stage} s WHERE s._reason IS NULL "

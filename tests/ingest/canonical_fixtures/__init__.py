@@ -82,14 +82,12 @@ def snapshot(store: Store) -> dict[str, pd.DataFrame]:
     return out
 
 
-def fingerprint(store: Store) -> dict[str, tuple[int, int]]:
-    """(row count, order-independent hash sum) of every canonical and import table."""
-    out = {}
-    for table in (*CANONICAL_TABLES, "import_runs", "import_rejects"):
-        n, h = store.df(f"SELECT count(*) AS n, coalesce(sum(hash(t)), 0)::HUGEINT::VARCHAR AS h FROM {table} t"
-                        ).iloc[0]
-        out[table] = (int(n), h)
-    return out
+def fingerprint(store: Store) -> dict[str, tuple[int, str]]:
+    """(row count, order-independent hash sum) of every canonical and import table, in one query."""
+    tables = (*CANONICAL_TABLES, "import_runs", "import_rejects")
+    sql = " UNION ALL ".join(f"SELECT '{t}' AS name, count(*) AS n, "
+                             f"coalesce(sum(hash(t)), 0)::HUGEINT::VARCHAR AS h FROM {t} t" for t in tables)
+    return {name: (int(n), h) for name, n, h in store.df(sql).itertuples(index=False)}
 
 
 def rejects(store: Store) -> list[tuple]:
