@@ -40,8 +40,8 @@ _ONLY = "list_contains($ids::VARCHAR[], conversation_id)"
 def _fold_ctes(only: str = _ALL) -> str:
     """CTEs up to `changes`: one row per status change (deduplicated), with its cycle number.
 
-    changes columns: conversation_id, n (order in the fold; 0 for the start), ts, status, actor_id,
-    cause (start, set, reopen, progress), cycle.
+    changes columns: conversation_id, n (order in the fold; 0 for the start), ts, status, actor_id (the
+    event's actor; NULL for a move made by a message or the snapshot), cause (start, set, reopen, progress), cycle.
     """
     keep = "" if only == _ALL else "MATERIALIZED"
     return f"""
@@ -71,7 +71,7 @@ snapshots AS (
 inputs AS (
     SELECT conversation_id, sent_at AS ts, 0 AS rank, message_id AS id,
            CASE direction WHEN 'inbound' THEN 'inbound' ELSE 'agent' END AS kind,
-           NULL::VARCHAR AS value, agent_id AS actor_id
+           NULL::VARCHAR AS value, NULL::VARCHAR AS actor_id
     FROM msgs
     WHERE sent_at <= $as_of
       AND ((direction = 'inbound' AND sender_type = 'contact') OR (direction = 'outbound' AND sender_type = 'agent'))
