@@ -63,6 +63,12 @@ msg_agg AS MATERIALIZED (
            arg_max(m.channel, (m.sent_at, m.message_id))
                FILTER (WHERE m.sent_at <= $as_of AND m.sender_type <> 'note') AS last_channel,
            any_value(m.contact_id) AS contact_id,
+           arg_max(m.body, (m.sent_at, m.message_id)) FILTER (WHERE m.sent_at <= $as_of AND m.sender_type <> 'note')
+               AS preview,
+           arg_max(m.direction, (m.sent_at, m.message_id))
+               FILTER (WHERE m.sent_at <= $as_of AND m.sender_type <> 'note') AS preview_direction,
+           arg_max(m.sender_type, (m.sent_at, m.message_id))
+               FILTER (WHERE m.sent_at <= $as_of AND m.sender_type <> 'note') AS preview_sender,
            max((m.sent_at, 0, m.message_id)) FILTER (WHERE m.sent_at <= $as_of AND {_AGENT}) AS agent_key,
            min((m.sent_at, 0, m.message_id)) FILTER (
                WHERE m.sent_at <= $as_of AND {_INBOUND} AND (m.sent_at, 0, m.message_id) > r.set_key) AS inbound_key
@@ -100,7 +106,7 @@ state AS (
                 WHEN agent_key IS NOT NULL AND (set_key IS NULL OR agent_key > set_key) THEN 'in_progress'
                 ELSE 'new' END AS status,
            CASE WHEN has_assigned THEN event_assignee ELSE export_assignee END AS assignee_id,
-           coalesce(unanswered, FALSE) AS unanswered, last_channel,
+           coalesce(unanswered, FALSE) AS unanswered, last_channel, preview, preview_direction, preview_sender,
            greatest(msg_last_at, ev_last_at, CASE WHEN created_at <= $as_of THEN created_at END) AS last_activity_at
     FROM joined WHERE first_at <= $as_of
 )"""
@@ -129,6 +135,10 @@ cand AS MATERIALIZED (
        OR ($digits::VARCHAR IS NOT NULL AND contains(ct.phone_e164, $digits)))
 )"""
 
+# Candidates named by the caller.
+_IDS = """
+cand AS (SELECT DISTINCT unnest($ids::VARCHAR[]) AS conversation_id)"""
+
 # The N-th latest message time at or before $w_end (NULL when fewer than N messages remain).
 _WINDOW_START = """
 SELECT CASE WHEN count(*) = $n THEN min(sent_at) END AS w_start
@@ -143,20 +153,14 @@ page AS MATERIALIZED (
     WHERE {where}
     ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT $limit
 ),
-previews AS (
-    SELECT conversation_id, arg_max(body, (sent_at, message_id)) AS preview,
-           arg_max(direction, (sent_at, message_id)) AS preview_direction,
-           arg_max(sender_type, (sent_at, message_id)) AS preview_sender
-    FROM messages
-    WHERE conversation_id IN (SELECT conversation_id FROM page) AND sent_at <= $as_of AND sender_type <> 'note'
-    GROUP BY conversation_id
+page_contacts AS (
+    SELECT contact_id, name, phone FROM contacts WHERE contact_id IN (SELECT contact_id FROM page)
 )
 SELECT p.conversation_id, p.contact_id, ct.name, ct.phone, p.status, p.last_channel, p.last_activity_at,
-       p.assignee_id, ag.name AS assignee_name, p.unanswered, v.preview, v.preview_direction, v.preview_sender
+       p.assignee_id, ag.name AS assignee_name, p.unanswered, p.preview, p.preview_direction, p.preview_sender
 FROM page p
-LEFT JOIN contacts ct ON ct.contact_id = p.contact_id
+LEFT JOIN page_contacts ct ON ct.contact_id = p.contact_id
 LEFT JOIN agents ag ON ag.agent_id = p.assignee_id
-LEFT JOIN previews v ON v.conversation_id = p.conversation_id
 ORDER BY p.last_activity_at DESC, p.conversation_id DESC"""
 
 # Messages in the first window, per row wanted; the window grows this many times when it holds too few.
@@ -191,13 +195,14 @@ def _parse_cursor(cursor: str, timezone: str) -> dict:
 
 def conversation_list(source: Source, filters: Filters | None = None, statuses: Iterable[str] | str = (),
                       unassigned: bool = False, search: str | None = None, cursor: str | None = None,
-                      limit: int = 50) -> ListPage:
+                      limit: int = 50, conversation_ids: Iterable[str] | None = None) -> ListPage:
     """One page of the conversation list as of filters.as_of (default now), sorted by last activity, newest first.
 
     Filters: channels (last channel), agents (assignee; with unassigned=True, unassigned ones too; unassigned
     alone keeps only those), teams (assignee's team), period (last_activity_at in it); statuses (empty: all);
     search: case-insensitive text in the contact's name, phone or email, or in any message or note body of the
     conversation (digits also match the E.164 phone). cursor: next_cursor of the previous page.
+    conversation_ids: only these conversations (the app re-reads the open one after an action), not with search.
     Without a search the state is derived only for conversations active in a window of recent messages,
     widened until it holds a full page, so a page costs the same at any depth of the list.
     Columns of items: see ListPage.
@@ -221,10 +226,13 @@ def conversation_list(source: Source, filters: Filters | None = None, statuses: 
         params |= _parse_cursor(cursor, store.settings.timezone)
         where += " " + _AFTER
     text = (search or "").strip().lower()
+    if text and conversation_ids is not None:
+        raise ValidationError("give either a search or conversation ids, not both")
     with store.read() as con:
-        if text:
-            params |= {"search": text, "digits": re.sub(r"\D", "", text) or None}
-            sql = f"WITH {_SEARCH},{_STATE},{_PAGE.format(where=where)}"
+        if text or conversation_ids is not None:
+            params |= {"search": text, "digits": re.sub(r"\D", "", text) or None,
+                       "ids": list(conversation_ids or [])}
+            sql = f"WITH {_IDS if conversation_ids is not None else _SEARCH},{_STATE},{_PAGE.format(where=where)}"
             frame = con.execute(sql, used_params(sql, params)).df()
         else:
             frame = _windowed(con, params, where, limit)

@@ -194,3 +194,11 @@ def test_demo_store_agrees_with_the_fold(demo_store) -> None:
     got = conversation_list(demo_store, limit=100_000).items[COLUMNS]
     got = got.sort_values("conversation_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_named_conversations_only() -> None:
+    store = inbox().store()
+    page = conversation_list(store, conversation_ids=["c1", "c5", "nope"])
+    assert ids(page) == ["c5", "c1"] and page.items["status"].tolist() == ["new", "new"]
+    with pytest.raises(ValidationError, match="not both"):
+        conversation_list(store, conversation_ids=["c1"], search="oi")

@@ -10,11 +10,10 @@ import ipywidgets as w
 
 from ... import i18n
 from ...config import load_settings
-from ...core.conversations import contact_profile
+from ...core.conversations import contact_profile, conversation_list
 from ...errors import PipeOneError
 from ...ops.admin import categories, teammates
 from ...ops.permissions import Actor, acting_user
-from ...ops.state import conversation_state
 from ...store import Store
 from ..components import CSS as COMPONENTS_CSS, Notice
 from .actions import ActionBar
@@ -80,15 +79,24 @@ class InboxApp(w.VBox):
     def select(self, row: dict) -> None:
         """Open a conversation from the list: its state, actions, the contact's timeline and the composer."""
         self.notice.clear()
-        self.load(row["conversation_id"])
         self.profile.hide_contact()
+        self.load(row["conversation_id"])
 
     def load(self, conversation_id: str) -> None:
-        """(Re)read one conversation's state and show it in the center pane."""
-        state = self.ctx.attempt(lambda: conversation_state(self.ctx.store, conversation_id))
-        if state is None:
+        """(Re)read one conversation's state and show it in the center pane, on one read connection."""
+        with self.ctx.reading():
+            self._load(conversation_id)
+
+    def _load(self, conversation_id: str) -> None:
+        page = self.ctx.attempt(lambda: conversation_list(self.ctx.source, conversation_ids=[conversation_id]))
+        if page is None:
             return
-        profile = self.ctx.attempt(lambda: contact_profile(self.ctx.store, state["contact_id"]))
+        if page.items.empty:
+            self.notice.show(i18n.t("ops_unknown_conversation", self.ctx.locale, conversation=conversation_id),
+                             "error")
+            return
+        state = page.items.iloc[0].to_dict()
+        profile = self.ctx.attempt(lambda: contact_profile(self.ctx.source, state["contact_id"]))
         row = profile.iloc[0].to_dict() if profile is not None and len(profile) else {}
         same_contact = self.state is not None and self.state["contact_id"] == state["contact_id"]
         self.state = state
@@ -109,23 +117,26 @@ class InboxApp(w.VBox):
             self.profile.show_contact(self.state["contact_id"])
 
     def after_action(self, conversation_id: str) -> None:
-        """After a write: the conversation, its timeline and the list are read again."""
-        self.load(conversation_id)
-        self.list.reload()
+        """After a write: the conversation, its timeline and the list are read again (one connection)."""
+        with self.ctx.reading():
+            self._load(conversation_id)
+            self.list.reload()
 
     def after_contact_saved(self) -> None:
         """A name or phone changed: the header and the list show it."""
-        if self.state is not None:
-            self.load(self.state["conversation_id"])
-        self.list.reload()
+        with self.ctx.reading():
+            if self.state is not None:
+                self._load(self.state["conversation_id"])
+            self.list.reload()
 
     def refresh(self) -> None:
-        """Reload the list and the open conversation from the store (a fresh read each)."""
-        self.list.reload()
-        if self.state is not None:
-            self.load(self.state["conversation_id"])
-            if self.profile.contact_id is not None:
-                self.profile.reload()
+        """Reload the list and the open conversation from the store (one fresh connection, closed after)."""
+        with self.ctx.reading():
+            self.list.reload()
+            if self.state is not None:
+                self._load(self.state["conversation_id"])
+                if self.profile.contact_id is not None:
+                    self.profile.reload()
         self.notice.show(self.ctx.t("inbox_refreshed"), "info")
 
 

@@ -56,23 +56,24 @@ class Composer(w.VBox):
 
     def start(self, state: dict[str, Any] | None) -> None:
         """Reset for a conversation: default reply channel, no template, empty text."""
-        self.state = state
-        self.layout.display = None if state else "none"
-        if state is None:
-            return
-        found = self.ctx.attempt(lambda: default_reply_channel(self.ctx.store, [state["contact_id"]]))
-        channel = found["channel"].iloc[0] if found is not None and len(found) else None
-        self.body.value = ""
-        self.upload.value = ()
-        self.channel.value = channel if present(channel) else ""
-        self._load_templates()
-        self.ctx.gate(self.send_button, "compose", state)
-        self.refresh_preview()
+        with self.ctx.reading():
+            self.state = state
+            self.layout.display = None if state else "none"
+            if state is None:
+                return
+            found = self.ctx.attempt(lambda: default_reply_channel(self.ctx.source, [state["contact_id"]]))
+            channel = found["channel"].iloc[0] if found is not None and len(found) else None
+            self.body.value = ""
+            self.upload.value = ()
+            self.channel.value = channel if present(channel) else ""
+            self._load_templates()
+            self.ctx.gate(self.send_button, "compose", state)
+            self.refresh_preview()
 
     def _load_templates(self) -> None:
         if self.state is None:
             return
-        found = self.ctx.attempt(lambda: templates(self.ctx.store, self.channel.value or None))
+        found = self.ctx.attempt(lambda: templates(self.ctx.source, self.channel.value or None))
         rows = found.to_dict("records") if found is not None else []
         self._templates = {r["template_id"]: r for r in rows}
         keep = self.template.value if self.template.value in self._templates else NO_TEMPLATE
@@ -96,29 +97,30 @@ class Composer(w.VBox):
 
     def refresh_preview(self) -> None:
         """Render the template with the contact's variables (or report what is missing) and count SMS parts."""
-        self.preview_text = ""
-        self.body.disabled = bool(self.template.value)
-        if self.state is not None and self.template.value and self.channel.value:
-            try:
-                d = compose.draft(self.ctx.store, self.ctx.actor, self.state["conversation_id"],
-                                  template_id=self.template.value, channel=self.channel.value)
-                self.preview_text = d.body
-                self.preview.value = (f"<div class='p1-muted'>{esc(self.ctx.t('inbox_preview'))}</div>"
-                                      f"<div class='p1-preview-box'>{esc(d.body)}</div>")
-            except PipeOneError as exc:
-                self.preview.value = f"<div class='p1-notice p1-notice-error'>{esc(str(exc))}</div>"
-        elif self.template.value:
-            self.preview.value = f"<div class='p1-notice p1-notice-error'>{esc(self.ctx.t('inbox_choose_channel'))}</div>"
-        else:
-            self.preview.value = ""
-        files = [item["name"] for item in self.upload.value]
-        attached = f" · <i class='fa fa-paperclip'></i> {esc(', '.join(files))}" if files else ""
-        if self.channel.value == "sms":
-            encoding, parts = sms_segments(self._text())
-            self.segments.value = (f"<span class='p1-muted'>{esc(self.ctx.t('inbox_sms_segments', n=parts, encoding=encoding))}"
-                                   f"{attached}</span>")
-        else:
-            self.segments.value = f"<span class='p1-muted'>{attached}</span>"
+        with self.ctx.reading():
+            self.preview_text = ""
+            self.body.disabled = bool(self.template.value)
+            if self.state is not None and self.template.value and self.channel.value:
+                try:
+                    d = compose.draft(self.ctx.source, self.ctx.actor, self.state["conversation_id"],
+                                      template_id=self.template.value, channel=self.channel.value)
+                    self.preview_text = d.body
+                    self.preview.value = (f"<div class='p1-muted'>{esc(self.ctx.t('inbox_preview'))}</div>"
+                                          f"<div class='p1-preview-box'>{esc(d.body)}</div>")
+                except PipeOneError as exc:
+                    self.preview.value = f"<div class='p1-notice p1-notice-error'>{esc(str(exc))}</div>"
+            elif self.template.value:
+                self.preview.value = f"<div class='p1-notice p1-notice-error'>{esc(self.ctx.t('inbox_choose_channel'))}</div>"
+            else:
+                self.preview.value = ""
+            files = [item["name"] for item in self.upload.value]
+            attached = f" · <i class='fa fa-paperclip'></i> {esc(', '.join(files))}" if files else ""
+            if self.channel.value == "sms":
+                encoding, parts = sms_segments(self._text())
+                self.segments.value = (f"<span class='p1-muted'>{esc(self.ctx.t('inbox_sms_segments', n=parts, encoding=encoding))}"
+                                       f"{attached}</span>")
+            else:
+                self.segments.value = f"<span class='p1-muted'>{attached}</span>"
 
     def do_send(self) -> None:
         """Queue the message in the outbox (ops.compose); errors stay on the notice line, the text stays."""

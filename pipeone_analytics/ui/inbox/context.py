@@ -1,8 +1,9 @@
 """What every inbox pane shares: the store, locale, acting user, the notice line and the action runner."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 import ipywidgets as w
 import pandas as pd
@@ -16,6 +17,36 @@ from ..components import Notice
 T = TypeVar("T")
 
 
+class SharedRead(Store):
+    """A Store view for the reads of one click: one read-only connection, opened by the first read (so an error
+    opening it surfaces inside the read that needed it) and closed by close()."""
+
+    def __init__(self, store: Store) -> None:
+        self.settings, self.path, self._memory, self._migrated = store.settings, store.path, None, True
+        self._store = store
+        self._stack: contextlib.ExitStack | None = None
+        self._con: Any = None
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Any]:
+        """The shared connection, opened on first use."""
+        if self._con is None:
+            stack = contextlib.ExitStack()
+            self._con = stack.enter_context(self._store.read())
+            self._stack = stack
+        yield self._con
+
+    def write(self) -> Iterator[Any]:
+        """Never: writes go through ops on the real store, outside any reading() block."""
+        raise RuntimeError("SharedRead is for reads only")
+
+    def close(self) -> None:
+        """Close the connection if one was opened."""
+        if self._stack is not None:
+            self._stack.close()
+        self._stack, self._con = None, None
+
+
 @dataclasses.dataclass
 class Context:
     """The session of one inbox: every read opens its own short-lived connection through `store`."""
@@ -24,10 +55,30 @@ class Context:
     locale: str
     actor: Actor | None
     notice: Notice
+    _bound: SharedRead | None = None
 
     @property
     def timezone(self) -> str:
         return self.store.settings.timezone
+
+    @property
+    def source(self) -> Store:
+        """Where reads go: the connection of the current reading() block, else the store (a connection per read)."""
+        return self._bound or self.store
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read-only connection shared by the reads of one click (opening the file costs as much as a
+        query), closed when the click's reads are done. Writes (ops) never run inside it."""
+        if self._bound is not None:
+            yield
+            return
+        self._bound = SharedRead(self.store)
+        try:
+            yield
+        finally:
+            self._bound.close()
+            self._bound = None
 
     def t(self, key: str, **values: Any) -> str:
         """A UI string in the session's locale."""

@@ -70,25 +70,27 @@ class ListPane(w.VBox):
 
     def reload(self) -> None:
         """First page for the current filters (a fresh read; no connection stays open)."""
-        page = self.ctx.attempt(lambda: conversation_list(self.ctx.store, limit=PAGE_SIZE, **self.query()))
-        if page is None:
-            return
-        self.items, self.cursor, self._cards = page.items, page.next_cursor, {}
-        self.rows.children = [self._card(r) for r in page.items.to_dict("records")]
-        self._after_load()
+        with self.ctx.reading():
+            page = self.ctx.attempt(lambda: conversation_list(self.ctx.source, limit=PAGE_SIZE, **self.query()))
+            if page is None:
+                return
+            self.items, self.cursor, self._cards = page.items, page.next_cursor, {}
+            self.rows.children = [self._card(r) for r in page.items.to_dict("records")]
+            self._after_load()
 
     def load_more(self) -> None:
         """Append the next page after the cursor."""
-        if self.cursor is None:
-            return
-        page = self.ctx.attempt(lambda: conversation_list(self.ctx.store, limit=PAGE_SIZE, cursor=self.cursor,
-                                                          **self.query()))
-        if page is None:
-            return
-        self.items = pd.concat([self.items, page.items], ignore_index=True)
-        self.cursor = page.next_cursor
-        self.rows.children = list(self.rows.children) + [self._card(r) for r in page.items.to_dict("records")]
-        self._after_load()
+        with self.ctx.reading():
+            if self.cursor is None:
+                return
+            page = self.ctx.attempt(lambda: conversation_list(self.ctx.source, limit=PAGE_SIZE, cursor=self.cursor,
+                                                              **self.query()))
+            if page is None:
+                return
+            self.items = pd.concat([self.items, page.items], ignore_index=True)
+            self.cursor = page.next_cursor
+            self.rows.children = list(self.rows.children) + [self._card(r) for r in page.items.to_dict("records")]
+            self._after_load()
 
     def _after_load(self) -> None:
         shown = len(self.items)

@@ -71,27 +71,28 @@ class ProfilePane(w.VBox):
 
     def reload(self) -> None:
         """Re-read the profile row and the rating."""
-        if self.contact_id is None:
-            return
-        frame = self.ctx.attempt(lambda: contact_profile(self.ctx.store, self.contact_id))
-        rated = self.ctx.attempt(lambda: ratings(self.ctx.store, contacts=[self.contact_id], locale=self.ctx.locale))
-        if frame is None or rated is None:
-            return
-        self.row = frame.iloc[0].to_dict() if len(frame) else {"contact_id": self.contact_id}
-        self.rating = rated.iloc[0].to_dict() if len(rated) else {}
-        self.title.value = (f"<div class='p1-title'>{esc(contact_label(self.row.get('name'), self.row.get('phone'), self.contact_id))}"
-                            f"</div><div class='p1-muted'>{esc(self.contact_id)}</div>")
-        for field in ("name", "phone", "email"):
-            getattr(self, field).value = str(self.row[field]) if present(self.row.get(field)) else ""
-        self._check_phone()
-        attributes = self.row.get("attributes")
-        self.attributes.value = attributes_html(json.loads(attributes) if present(attributes) else {}) or (
-            f"<span class='p1-muted'>{esc(self.ctx.t('inbox_no_attributes'))}</span>")
-        if self.rating:
-            self.stars.description = f"{stars_text(self.rating['stars'])}  {self.rating['label']}"
-            self.meaning.value = meaning_html(meaning_table(self.ctx.locale), self.rating, self.ctx.locale)
-        for button in (self.save, self.add):
-            self.ctx.gate(button, "edit_contact", None)
+        with self.ctx.reading():
+            if self.contact_id is None:
+                return
+            frame = self.ctx.attempt(lambda: contact_profile(self.ctx.source, self.contact_id))
+            rated = self.ctx.attempt(lambda: ratings(self.ctx.source, contacts=[self.contact_id], locale=self.ctx.locale))
+            if frame is None or rated is None:
+                return
+            self.row = frame.iloc[0].to_dict() if len(frame) else {"contact_id": self.contact_id}
+            self.rating = rated.iloc[0].to_dict() if len(rated) else {}
+            self.title.value = (f"<div class='p1-title'>{esc(contact_label(self.row.get('name'), self.row.get('phone'), self.contact_id))}"
+                                f"</div><div class='p1-muted'>{esc(self.contact_id)}</div>")
+            for field in ("name", "phone", "email"):
+                getattr(self, field).value = str(self.row[field]) if present(self.row.get(field)) else ""
+            self._check_phone()
+            attributes = self.row.get("attributes")
+            self.attributes.value = attributes_html(json.loads(attributes) if present(attributes) else {}) or (
+                f"<span class='p1-muted'>{esc(self.ctx.t('inbox_no_attributes'))}</span>")
+            if self.rating:
+                self.stars.description = f"{stars_text(self.rating['stars'])}  {self.rating['label']}"
+                self.meaning.value = meaning_html(meaning_table(self.ctx.locale), self.rating, self.ctx.locale)
+            for button in (self.save, self.add):
+                self.ctx.gate(button, "edit_contact", None)
 
     def toggle_meaning(self) -> None:
         """Show or hide the meaning table and the explanation."""

@@ -51,27 +51,29 @@ class TimelinePane(w.VBox):
 
     def reload(self) -> None:
         """The newest page for the contact and channel filter."""
-        if self.contact_id is None:
-            self.items, self.cursor = pd.DataFrame(), None
-            self.view.value = f"<div class='p1-empty'>{self.ctx.t('inbox_pick_conversation')}</div>"
-            self.older.layout.display = "none"
-            return
-        page = self.ctx.attempt(lambda: timeline(self.ctx.store, self.contact_id, channels=self._channels(),
-                                                 limit=PAGE_SIZE))
-        if page is not None:
-            self.items, self.cursor = page.items, page.next_cursor
-            self._render()
+        with self.ctx.reading():
+            if self.contact_id is None:
+                self.items, self.cursor = pd.DataFrame(), None
+                self.view.value = f"<div class='p1-empty'>{self.ctx.t('inbox_pick_conversation')}</div>"
+                self.older.layout.display = "none"
+                return
+            page = self.ctx.attempt(lambda: timeline(self.ctx.source, self.contact_id, channels=self._channels(),
+                                                     limit=PAGE_SIZE))
+            if page is not None:
+                self.items, self.cursor = page.items, page.next_cursor
+                self._render()
 
     def load_older(self) -> None:
         """Prepend the page before the oldest item shown."""
-        if self.cursor is None or self.contact_id is None:
-            return
-        page = self.ctx.attempt(lambda: timeline(self.ctx.store, self.contact_id, channels=self._channels(),
-                                                 cursor=self.cursor, limit=PAGE_SIZE))
-        if page is not None:
-            self.items = pd.concat([page.items, self.items], ignore_index=True)
-            self.cursor = page.next_cursor
-            self._render()
+        with self.ctx.reading():
+            if self.cursor is None or self.contact_id is None:
+                return
+            page = self.ctx.attempt(lambda: timeline(self.ctx.source, self.contact_id, channels=self._channels(),
+                                                     cursor=self.cursor, limit=PAGE_SIZE))
+            if page is not None:
+                self.items = pd.concat([page.items, self.items], ignore_index=True)
+                self.cursor = page.next_cursor
+                self._render()
 
     def _render(self) -> None:
         self.view.value = timeline_html(self.items, self.names, self.ctx.locale, self.ctx.timezone)
