@@ -145,10 +145,14 @@ def timeline(source: Source, contact_id: str, channels: Iterable[str] | str = ()
     if cursor is not None:
         params |= _parse_cursor(cursor, store.settings.timezone)
         after = _OLDER if direction == "older" else _NEWER
-    tickets = TICKET_JOINS_SQL.format(
-        tickets="(SELECT * FROM tickets WHERE conversation_id IN (SELECT conversation_id FROM shown))",
-        messages="msgs")
-    sql = _ITEMS.format(tickets=tickets, after=after, order="DESC" if direction == "older" else "ASC",
+    order = "DESC" if direction == "older" else "ASC"
+    # only the tickets that can reach this page get their joins (the channel join reads the contact's messages)
+    tickets = TICKET_JOINS_SQL.format(messages="msgs", tickets=(
+        "(SELECT * FROM (SELECT *, resolved_at AS \"at\", {rank} AS kind_rank, ticket_id AS item_id FROM tickets "
+        "WHERE conversation_id IN (SELECT conversation_id FROM shown)) WHERE {after} "
+        "ORDER BY \"at\" {order}, item_id {order} LIMIT $limit)").format(
+            rank=KINDS.index("ticket") + 1, after=after, order=order))
+    sql = _ITEMS.format(tickets=tickets, after=after, order=order,
                         kinds="[" + ", ".join(f"'{k}'" for k in KINDS) + "]")
     frame = store.df(sql, used_params(sql, params))
     more = len(frame) > limit
