@@ -11,13 +11,25 @@ from . import i18n
 
 PALETTE = ["#1e88e5", "#43a047", "#fb8c00", "#8e24aa", "#e53935", "#00897b", "#6d4c41", "#546e7a"]
 STAR_COLORS = ["#b0bec5", "#ef9a9a", "#ffcc80", "#fff59d", "#a5d6a7", "#2e7d32"]
+_AXIS = {"gridcolor": "#eceff1", "linecolor": "#cfd8dc", "zerolinecolor": "#cfd8dc", "automargin": True,
+         "title": {"standoff": 10}}
+# A small white template: plotly's own ("plotly_white") is deep-copied into every figure and costs ~40 ms each,
+# most of a dashboard's redraw time.
+TEMPLATE = go.layout.Template(layout={"paper_bgcolor": "white", "plot_bgcolor": "white", "xaxis": _AXIS,
+                                      "yaxis": _AXIS, "hoverlabel": {"align": "left", "bgcolor": "white"},
+                                      "font": {"color": "#37474f"}})
+
+
+def figure(*traces: go.BaseTraceType) -> go.Figure:
+    """A figure on the project's template (never plotly's default one, which is slow to apply)."""
+    return go.Figure(data=list(traces), layout={"template": TEMPLATE}, _validate=False)
 
 
 def base_layout(fig: go.Figure, title: str, locale: str, x_title: str = "", y_title: str = "",
                 date_axis: bool = False) -> go.Figure:
     """Title, axis titles, pt_BR separators and date format, offline-friendly (no MathJax)."""
     fig.update_layout(
-        title={"text": title, "x": 0.01}, template="plotly_white", margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        title={"text": title, "x": 0.01, "font": {"size": 15, "color": "#263238"}}, template=TEMPLATE, margin={"l": 60, "r": 20, "t": 60, "b": 50},
         separators=",." if locale == "pt_BR" else ".,", legend={"orientation": "h", "y": -0.2},
         font={"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 12})
     fig.update_xaxes(title_text=x_title)
@@ -30,7 +42,7 @@ def base_layout(fig: go.Figure, title: str, locale: str, x_title: str = "", y_ti
 
 def empty_figure(title: str, locale: str) -> go.Figure:
     """A figure that says "no data for this selection" instead of failing."""
-    fig = go.Figure()
+    fig = figure()
     fig.add_annotation(text=i18n.t("no_data", locale), showarrow=False, font={"size": 16, "color": "#78909c"},
                        xref="paper", yref="paper", x=0.5, y=0.5)
     fig.update_xaxes(visible=False)
@@ -47,7 +59,7 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, locale: str, color: st
     y_format is the d3 format of the value axis (",d", ".0%"); colors maps `color` values to fixed colours."""
     if frame.empty:
         return empty_figure(title, locale)
-    fig = go.Figure()
+    fig = figure()
     groups = frame.groupby(color, sort=False) if color else [(None, frame)]
     for i, (key, part) in enumerate(groups):
         xs, ys = (part[y], part[x]) if horizontal else (part[x], part[y])
@@ -74,7 +86,7 @@ def star_distribution(frame: pd.DataFrame, meaning: pd.DataFrame, title: str, lo
     if frame.empty or frame["contacts"].sum() == 0:
         return empty_figure(title, locale)
     rows = frame.merge(meaning[["stars", "name", "condition"]], on="stars", how="left")
-    fig = go.Figure(go.Bar(
+    fig = figure(go.Bar(
         x=[f"{s} ★" for s in rows["stars"]], y=rows["contacts"], text=rows["contacts"], textposition="outside",
         marker_color=[STAR_COLORS[int(s)] for s in rows["stars"]], marker_line={"color": "#90a4ae", "width": 1},
         customdata=rows[["stars", "name", "condition"]].to_numpy(),
@@ -99,7 +111,7 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str, locale: str
     keys = [[[xk, yk] for xk in xs] for yk in ys]
     x_shown = [(x_labels or {}).get(k, str(k)) for k in xs]
     y_shown = [(y_labels or {}).get(k, str(k)) for k in ys]
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=x_shown, y=y_shown, colorscale=colorscale, showscale=False,
+    fig = figure(go.Heatmap(z=grid.to_numpy(), x=x_shown, y=y_shown, colorscale=colorscale, showscale=False,
                                customdata=keys, texttemplate=f"%{{z:{z_format}}}", xgap=2, ygap=2,
                                hovertemplate=f"%{{y}} · %{{x}}<br><b>%{{z:{z_format}}}</b><extra></extra>"))
     fig.update_xaxes(type="category", side="bottom", showgrid=False)
@@ -113,7 +125,7 @@ def lines(frame: pd.DataFrame, x: str, y: str, title: str, locale: str, color: s
     """One line (or stacked area) per value of `color`, in the order of first appearance."""
     if frame.empty:
         return empty_figure(title, locale)
-    fig = go.Figure()
+    fig = figure()
     groups = frame.groupby(color, sort=False) if color else [(None, frame)]
     for i, (key, part) in enumerate(groups):
         shade = (colors or {}).get(key, PALETTE[i % len(PALETTE)])
@@ -157,7 +169,7 @@ def duration_histogram(seconds: pd.Series, title: str, locale: str, median: floa
     if bins.empty:
         return empty_figure(title, locale)
     low, high = bins["low"] / 60, bins["high"] / 60
-    fig = go.Figure(go.Bar(
+    fig = figure(go.Bar(
         x=(low + high) / 2, y=bins["count"], width=high - low, marker_color=color, opacity=0.85,
         marker_line={"color": "white", "width": 0.5}, customdata=bins.assign(metric=metric)[["metric", "low", "high", "closed"]].to_numpy(dtype=object),
         hovertext=[f"{i18n.fmt_duration(a, locale)} – {i18n.fmt_duration(b, locale)}"

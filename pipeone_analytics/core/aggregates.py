@@ -90,12 +90,12 @@ def select(facts: pd.DataFrame, filters: Filters, store: Store, columns: dict[st
     columns = columns or {"channels": "channel", "agents": "resolved_by", "teams": "resolver_team",
                           "categories": "category_id"}
     first, after = day_range(filters, store)
-    days = pd.to_datetime(facts["day"]).dt.date
+    days = facts["day"]
     keep = pd.Series(True, index=facts.index)
     if first is not None:
-        keep &= days >= first
+        keep &= days >= pd.Timestamp(first)
     if after is not None:
-        keep &= days < after
+        keep &= days < pd.Timestamp(after)
     for name, column in columns.items():
         wanted = getattr(filters, name)
         if wanted and column in facts:

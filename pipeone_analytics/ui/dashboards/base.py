@@ -37,6 +37,12 @@ def words(locale: str) -> Callable[..., str]:
     return lambda key, **values: i18n.t(key, locale, **values)
 
 
+def labelled(values: pd.Series, kind: str, locale: str, missing: str = "") -> pd.Series:
+    """The words of statuses, channels or ticket types for a column (looked up once per distinct value)."""
+    words_of = {v: i18n.label(kind, v, locale) for v in values.dropna().unique()}
+    return values.map(words_of).fillna(missing)
+
+
 def kpi_tiles(values: Sequence[tuple[str, str]]) -> str:
     """HTML tiles of (label, formatted value): the headline numbers above a dashboard's charts."""
     tiles = "".join(f"<div class='p1-kpi'><div class='p1-kpi-value'>{html.escape(v)}</div>"

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from ... import charts, i18n
 from ...core import aggregates, response_times, status
 from ...store import Store
-from .base import ChartPanel, Dashboard, Selection, grid, kpi_tiles, words
+from .base import ChartPanel, Dashboard, Selection, grid, kpi_tiles, labelled, words
 from .drill import drill_down
 
 OPEN = ("new", "in_progress", "on_hold")
@@ -40,10 +40,10 @@ def compute(store: Store, selection: Selection, locale: str) -> ChannelsView:
     prefix = "business_" if selection.business else ""
     volume = aggregates.select(aggregates.channel_facts(store), filters, store, {"channels": "channel"})
     volume = volume.assign(messages=volume["messages_in"] + volume["messages_out"],
-                           channel_label=volume["channel"].map(lambda c: i18n.label("channel", c, locale)))
+                           channel_label=labelled(volume["channel"], "channel", locale))
     backlog = status.backlog(store, filters)
     backlog = backlog[backlog["status"].isin(OPEN)].reset_index(drop=True)
-    backlog_rows = backlog.assign(status_label=backlog["status"].map(lambda s: i18n.label("status", s, locale)))
+    backlog_rows = backlog.assign(status_label=labelled(backlog["status"], "status", locale))
     in_status = response_times.summarize(response_times.time_in_status(store, filters), "status", store.settings)
     in_status = in_status[in_status["count"] > 0].reset_index(drop=True)
     hours = pd.concat([in_status.assign(measure=say("dash_col_median"), hours=in_status[f"{prefix}median"] / 3600),

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from ... import charts, i18n
 from ...core import aggregates
 from ...store import Store
-from .base import ChartPanel, Dashboard, Selection, grid, kpi_tiles, words
+from .base import ChartPanel, Dashboard, Selection, grid, kpi_tiles, labelled, words
 from .drill import drill_down, period_dates
 
 TOP = 5
@@ -66,11 +66,10 @@ def compute(store: Store, selection: Selection, locale: str) -> TicketsView:
     span = (last - first).days + 1
     previous = aggregates.select(facts, dataclasses.replace(
         selection.filters, start=first - dt.timedelta(days=span), end=first - dt.timedelta(days=1)), store)
-    types = now.assign(type_label=now["type"].map(lambda k: i18n.label("ticket_type", k, locale)))
+    types = now.assign(type_label=labelled(now["type"], "ticket_type", locale))
     by_type = _weekly(types, "type", "type_label")
     by_category = _weekly(now, "category_id", "category_label")
-    channels = now.assign(channel_label=now["channel"].map(
-        lambda c: i18n.label("channel", c, locale) if isinstance(c, str) else i18n.t("unassigned", locale)))
+    channels = now.assign(channel_label=labelled(now["channel"], "channel", locale, i18n.t("unassigned", locale)))
     category_channel = _matrix(channels, "channel", "channel_label")
     category_agent = _matrix(now.assign(resolver_name=now["resolver_name"].fillna(i18n.t("unassigned", locale))),
                              "resolved_by", "resolver_name")
