@@ -111,21 +111,23 @@ state AS (
     FROM joined WHERE first_at <= $as_of
 )"""
 
-# Candidates: conversations with any activity in the window [$w_start, $w_end] (no lower bound when $w_start is
-# NULL). Every conversation whose last activity falls in the window is among them.
+# Candidates: eligible conversations with any activity in the window [$w_start, $w_end] (no lower bound when
+# $w_start is NULL). Every eligible conversation whose last activity falls in the window is among them.
 _WINDOW = """
 cand AS MATERIALIZED (
-    SELECT conversation_id FROM messages
-    WHERE sent_at <= $w_end AND ($w_start::TIMESTAMPTZ IS NULL OR sent_at >= $w_start)
-    UNION SELECT conversation_id FROM events
-    WHERE "at" <= $w_end AND ($w_start::TIMESTAMPTZ IS NULL OR "at" >= $w_start)
-    UNION SELECT conversation_id FROM conversations
-    WHERE created_at <= $w_end AND ($w_start::TIMESTAMPTZ IS NULL OR created_at >= $w_start)
+    SELECT conversation_id FROM (
+        SELECT conversation_id FROM messages
+        WHERE sent_at <= $w_end AND ($w_start::TIMESTAMPTZ IS NULL OR sent_at >= $w_start)
+        UNION SELECT conversation_id FROM events
+        WHERE "at" <= $w_end AND ($w_start::TIMESTAMPTZ IS NULL OR "at" >= $w_start)
+        UNION SELECT conversation_id FROM conversations
+        WHERE created_at <= $w_end AND ($w_start::TIMESTAMPTZ IS NULL OR created_at >= $w_start)
+    ) WHERE {eligible}
 )"""
 
-# Candidates of a text search: conversations with a matching body, or of a matching contact.
-_SEARCH = """
-cand AS MATERIALIZED (
+# Conversations a text search finds: a matching message or note body, or a matching contact.
+_HITS = """
+hits AS MATERIALIZED (
     SELECT conversation_id FROM messages WHERE contains(lower(body), $search)
     UNION SELECT c.conversation_id FROM conversations c JOIN contacts ct USING (contact_id)
     WHERE contains(lower(ct.name), $search) OR contains(lower(ct.phone), $search) OR contains(lower(ct.email), $search)
@@ -139,10 +141,12 @@ cand AS MATERIALIZED (
 _IDS = """
 cand AS (SELECT DISTINCT unnest($ids::VARCHAR[]) AS conversation_id)"""
 
-# The N-th latest message time at or before $w_end (NULL when fewer than N messages remain).
+# The N-th latest message time of eligible conversations at or before $w_end (NULL when fewer than N remain).
 _WINDOW_START = """
 SELECT CASE WHEN count(*) = $n THEN min(sent_at) END AS w_start
-FROM (SELECT sent_at FROM messages WHERE sent_at <= $w_end ORDER BY sent_at DESC LIMIT $n)"""
+FROM (SELECT sent_at FROM messages WHERE sent_at <= $w_end AND {eligible} ORDER BY sent_at DESC LIMIT $n)"""
+_ALL = "TRUE"
+_FOUND = "conversation_id IN (SELECT conversation_id FROM hits)"
 
 _AFTER = "AND (s.last_activity_at < $c_at OR (s.last_activity_at = $c_at AND s.conversation_id < $c_id))"
 _IN_WINDOW = "AND ($w_start::TIMESTAMPTZ IS NULL OR s.last_activity_at >= $w_start)"
@@ -229,13 +233,15 @@ def conversation_list(source: Source, filters: Filters | None = None, statuses: 
     if text and conversation_ids is not None:
         raise ValidationError("give either a search or conversation ids, not both")
     with store.read() as con:
-        if text or conversation_ids is not None:
-            params |= {"search": text, "digits": re.sub(r"\D", "", text) or None,
-                       "ids": list(conversation_ids or [])}
-            sql = f"WITH {_IDS if conversation_ids is not None else _SEARCH},{_STATE},{_PAGE.format(where=where)}"
+        if conversation_ids is not None:
+            params["ids"] = list(conversation_ids)
+            sql = f"WITH {_IDS},{_STATE},{_PAGE.format(where=where)}"
             frame = con.execute(sql, used_params(sql, params)).df()
+        elif text:
+            params |= {"search": text, "digits": re.sub(r"\D", "", text) or None}
+            frame = _windowed(con, params, where, limit, _HITS + ",", _FOUND)
         else:
-            frame = _windowed(con, params, where, limit)
+            frame = _windowed(con, params, where, limit, "", _ALL)
     more = len(frame) > limit
     frame = frame.iloc[:limit].reset_index(drop=True)
     next_cursor = None
@@ -245,16 +251,18 @@ def conversation_list(source: Source, filters: Filters | None = None, statuses: 
     return ListPage(items=frame, next_cursor=next_cursor)
 
 
-def _windowed(con: object, params: dict, where: str, limit: int) -> pd.DataFrame:
-    """The page from windows of the N latest messages before the cursor, N growing until the page is full."""
+def _windowed(con: object, params: dict, where: str, limit: int, hits: str, eligible: str) -> pd.DataFrame:
+    """The page from windows of the N latest eligible messages before the cursor, N growing until the page is
+    full; `hits` defines the CTE that `eligible` may name."""
     params = params | {"w_end": params.get("c_at") or params["as_of"]}
     if params["w_end"] > params["as_of"]:
         params["w_end"] = params["as_of"]
-    sql = f"WITH {_WINDOW},{_STATE},{_PAGE.format(where=where + ' ' + _IN_WINDOW)}"
+    sql = f"WITH {hits}{_WINDOW.format(eligible=eligible)},{_STATE},{_PAGE.format(where=where + ' ' + _IN_WINDOW)}"
+    start = (f"WITH {hits.rstrip(',')} " if hits else "") + _WINDOW_START.format(eligible=eligible)
     n = (limit + 1) * WINDOW_PER_ROW
     while True:
         params["n"] = n
-        params["w_start"] = con.execute(_WINDOW_START, used_params(_WINDOW_START, params)).fetchall()[0][0]
+        params["w_start"] = con.execute(start, used_params(start, params)).fetchall()[0][0]
         frame = con.execute(sql, used_params(sql, params)).df()
         if len(frame) > limit or params["w_start"] is None:
             return frame

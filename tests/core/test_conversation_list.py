@@ -150,6 +150,10 @@ def test_small_windows_still_fill_the_page(monkeypatch: pytest.MonkeyPatch) -> N
     store = inbox().store()
     assert ids(conversation_list(store, limit=3, statuses=["on_hold", "new"])) == ["c6", "c5", "c3"]
     assert ids(conversation_list(store, statuses=["new"])) == ["c5", "c1"]
+    # a search grows its window over the found conversations' messages only: Rita has c5 then c4
+    first = conversation_list(store, search="rita", limit=1)
+    second = conversation_list(store, search="rita", limit=1, cursor=first.next_cursor)
+    assert (ids(first), ids(second), second.next_cursor) == (["c5"], ["c4"], None)
 
 
 def test_bad_arguments_are_one_line_errors() -> None:

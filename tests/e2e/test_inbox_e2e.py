@@ -80,3 +80,8 @@ def _filter_open_resolve(served_store, page) -> None:
     page.locator(".p1-pane-head .p1-status-resolved").first.wait_for()
     # the list was read again: the resolved conversation left the "in progress" list
     expect(page.locator(".p1-row.p1-selected")).to_have_count(0)
+    # the profile opens from the contact's name, with the stars and, on a click, their meaning
+    page.locator(".p1-link").first.click()
+    page.get_by_placeholder(t("inbox_attribute_key")).wait_for()
+    page.locator(".p1-stars-button").click()
+    page.get_by_text(i18n.label("stars", 5, LOCALE)).wait_for()

@@ -47,7 +47,8 @@ class ProfilePane(w.VBox):
                             self.email, self.save,
                             w.HTML(f"<div class='p1-kv' style='margin-top:8px'><b>{esc(t('inbox_attributes'))}</b></div>"),
                             self.attributes, w.HBox([self.key, self.value, self.add])],
-                           layout=w.Layout(padding="10px", display="none"))
+                           layout=w.Layout(padding="10px", display="none", flex="0 0 auto"))
+        self.form.add_class("p1-form")
         self.hint = w.HTML(f"<div class='p1-empty'>{esc(t('inbox_profile_hint'))}</div>")
         head = w.HTML(f"<div class='p1-title'>{esc(t('inbox_profile'))}</div>")
         head.add_class("p1-pane-head")

@@ -60,6 +60,7 @@ CSS = """
 .p1-inbox .p1-link:hover {color:#1f93ff;text-decoration:underline}
 .p1-inbox .p1-stars-button {background:transparent !important;border:none !important;box-shadow:none !important;
                             color:#ffb400;font-size:16px;padding:0}
+.p1-form > * {flex-shrink:0}
 .p1-preview-box {background:#f8fafc;border:1px solid #e0e6ed;border-radius:6px;padding:6px 10px;font-size:12.5px;
                  white-space:pre-wrap}
 </style>
