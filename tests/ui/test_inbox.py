@@ -384,3 +384,18 @@ def test_no_connection_stays_open_between_clicks(demo_store: Store) -> None:
             "with store.write() as con:\n    con.execute('CHECKPOINT')\n")
     done = subprocess.run([sys.executable, "-c", code, str(demo_store.path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_missing_store_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    from pipeone_analytics.ui.inbox import inbox_app
+
+    shown_instead = inbox_app(db=tmp_path / "absent.duckdb", locale="en")
+    assert "p1-notice-error" in shown_instead.value and "absent.duckdb" in shown_instead.value
+
+
+def test_inbox_app_reads_the_store_and_locale_it_is_given(demo_store: Store) -> None:
+    from pipeone_analytics.ui.inbox import inbox_app
+
+    app = inbox_app(db=demo_store.path, locale="pt_BR")
+    assert isinstance(app, InboxApp) and app.ctx.locale == "pt_BR" and len(app.list.items) == 30
+    assert "Somente leitura" in text(app.banner)     # the tests run with no acting user

@@ -140,8 +140,12 @@ class InboxApp(w.VBox):
         self.notice.show(self.ctx.t("inbox_refreshed"), "info")
 
 
-def inbox_app(db: str | Path | None = None, locale: str | None = None, timezone: str | None = None) -> InboxApp:
-    """The inbox app on the store at db (default: settings), in the locale (default: settings)."""
-    settings = load_settings(db_path=db, locale=locale or None, timezone=timezone or None)
-    store = Store(settings.db_path, settings)
-    return InboxApp(store, settings.locale)
+def inbox_app(db: str | Path | None = None, locale: str | None = None,
+              timezone: str | None = None) -> InboxApp | w.HTML:
+    """The inbox app on the store at db (default: settings), in the locale (default: settings); when the store
+    cannot be opened, one line saying why instead of a traceback."""
+    try:
+        settings = load_settings(db_path=db, locale=locale or None, timezone=timezone or None)
+        return InboxApp(Store(settings.db_path, settings), settings.locale)
+    except PipeOneError as exc:
+        return w.HTML(COMPONENTS_CSS + f"<div class='p1-notice p1-notice-error'>{esc(str(exc))}</div>")

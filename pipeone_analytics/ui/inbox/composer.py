@@ -46,7 +46,6 @@ class Composer(w.VBox):
         self.channel.observe(lambda _: self._load_templates(), names="value")
         self.state: dict[str, Any] | None = None
         self.preview_text = ""
-        self._templates: dict[str, dict] = {}
         super().__init__([w.HBox([self.channel, self.template, self.upload], layout=w.Layout(flex_flow="row wrap")),
                           self.preview, self.body, w.HBox([self.segments, self.send_button],
                                                           layout=w.Layout(justify_content="space-between",
@@ -75,8 +74,7 @@ class Composer(w.VBox):
             return
         found = self.ctx.attempt(lambda: templates(self.ctx.source, self.channel.value or None))
         rows = found.to_dict("records") if found is not None else []
-        self._templates = {r["template_id"]: r for r in rows}
-        keep = self.template.value if self.template.value in self._templates else NO_TEMPLATE
+        keep = self.template.value if self.template.value in {r["template_id"] for r in rows} else NO_TEMPLATE
         self.template.options = [(self.ctx.t("inbox_no_template"), NO_TEMPLATE)] + [(r["name"], r["template_id"]) for r in rows]
         self.template.value = keep
 

@@ -127,7 +127,3 @@ class ListPane(w.VBox):
             else:
                 card.remove_class("p1-selected")
 
-    def row(self, conversation_id: str) -> dict | None:
-        """The loaded row of a conversation, or None."""
-        found = self.items[self.items["conversation_id"] == conversation_id] if len(self.items) else self.items
-        return found.iloc[0].to_dict() if len(found) else None
