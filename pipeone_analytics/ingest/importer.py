@@ -27,7 +27,7 @@ from .upsert import upsert
 
 # During an import DuckDB's buffer pool may use this share of Settings.memory_limit; the rest is left for
 # Python, pandas and the allocations DuckDB does not count, so that the whole process stays near the limit.
-IMPORT_MEMORY_SHARE = 0.75
+IMPORT_MEMORY_SHARE = 0.8
 UNITS = {"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20, "gib": 2**30,
          "tib": 2**40}
 

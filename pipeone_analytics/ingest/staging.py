@@ -10,7 +10,9 @@ from ..phones import normalize_phones
 from .readers import Relation, q
 from .tables import CHANNELS, DERIVED, VOCABULARIES, ColumnMap, TableSpec
 
-META = ("_part INTEGER, _n BIGINT, _file VARCHAR, _line BIGINT, _reason VARCHAR, _column VARCHAR, _raw VARCHAR")
+# _reject is NULL for a good row, else {"reason", "column", "raw"} as JSON text: one column, not three, keeps
+# the stage (held in memory) small.
+META = "_part INTEGER, _n BIGINT, _file VARCHAR, _line BIGINT, _reject VARCHAR"
 NORM = "translate(lower(trim({})), ' _-./', '')"  # the SQL twin of tables.norm_key
 
 
@@ -40,7 +42,7 @@ def _expected(kind: str) -> str:
 
 
 def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int) -> tuple[str, dict[str, Any]]:
-    """SELECT typed canonical columns, `_reason`/`_column` of the first bad value, and `_raw`, over a relation."""
+    """SELECT typed canonical columns and `_reject` (the first bad value's reason and column, the raw row)."""
     params = dict(rel.params)
     raws, typed, checks = [], [], []
     for i, col in enumerate(spec.columns):
@@ -89,9 +91,15 @@ def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int)
               f"CASE WHEN _bad IS NOT NULL THEN NULL {column} END AS _column FROM ({level2}) l2")
     outs = ", ".join(f"_t{i} AS {q(c.name)}" for i, c in enumerate(spec.columns))
     params["part"] = part_idx
-    sql = (f"SELECT {outs}, $part AS _part, _n, _file, _line, _reason, _column, "
-           f"CASE WHEN _reason IS NOT NULL THEN coalesce(_text, {raw}) END AS _raw FROM ({level3})")
+    sql = (f"SELECT {outs}, $part AS _part, _n, _file, _line, CASE WHEN _reason IS NOT NULL THEN "
+           f"json_object('reason', _reason, 'column', _column, 'raw', coalesce(_text, {raw}))::VARCHAR END AS _reject "
+           f"FROM ({level3})")
     return sql, params
+
+
+def reject(reason: str, column: str, row: str) -> str:
+    """SQL of a `_reject` value: a reason expression, a constant column name, the row as a struct literal body."""
+    return f"json_object('reason', {reason}, 'column', '{column}', 'raw', to_json({{{row}}})::VARCHAR)::VARCHAR"
 
 
 def normalize_vocabularies(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
@@ -109,11 +117,9 @@ def normalize_vocabularies(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> N
                     f"WHERE v.value IS DISTINCT FROM d.word", {"kind": col.kind})
         if con.execute("SELECT count(*) FROM _ingest_words").fetchone()[0]:
             bad = f"'{col.name}: unknown value ' || to_json(w.word) || ' (expected {_expected(col.kind)})'"
-            con.execute(f"UPDATE {stage} SET {name} = w.value, "
-                        f"_reason = CASE WHEN _reason IS NULL AND w.value IS NULL THEN {bad} ELSE _reason END, "
-                        f"_column = CASE WHEN _reason IS NULL AND w.value IS NULL THEN '{col.name}' ELSE _column END, "
-                        f"_raw = CASE WHEN _reason IS NULL AND w.value IS NULL THEN to_json({{{row}}})::VARCHAR "
-                        f"ELSE _raw END FROM _ingest_words w WHERE {stage}.{name} = w.word")
+            con.execute(f"UPDATE {stage} SET {name} = w.value, _reject = CASE WHEN _reject IS NULL AND w.value IS NULL "
+                        f"THEN {reject(bad, col.name, row)} ELSE _reject END "
+                        f"FROM _ingest_words w WHERE {stage}.{name} = w.word")
         con.execute("DROP TABLE _ingest_words")
 
 
@@ -160,13 +166,12 @@ def reject_duplicates(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
     row = ", ".join(f"'{c.name}': {q(c.name)}" for c in spec.columns)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_dups AS SELECT _part, _n, "
                 f"first_value(_file) OVER w AS first_file, first_value(_line) OVER w AS first_line "
-                f"FROM {stage} WHERE _reason IS NULL AND {key} IN (SELECT {key} FROM {stage} "
-                f"WHERE _reason IS NULL GROUP BY {key} HAVING count(*) > 1) "
+                f"FROM {stage} WHERE _reject IS NULL AND {key} IN (SELECT {key} FROM {stage} "
+                f"WHERE _reject IS NULL GROUP BY {key} HAVING count(*) > 1) "
                 f"WINDOW w AS (PARTITION BY {key} ORDER BY _part, _n) QUALIFY row_number() OVER w > 1")
     if con.execute("SELECT count(*) FROM _ingest_dups").fetchone()[0]:
-        con.execute(f"UPDATE {stage} SET _reason = 'duplicate {spec.key} ' || to_json({stage}.{key}) || "
-                    f"' also at ' || d.first_file || ':' || d.first_line, _column = '{spec.key}', "
-                    f"_raw = to_json({{{row}}})::VARCHAR FROM _ingest_dups d "
+        reason = f"'duplicate {spec.key} ' || to_json({stage}.{key}) || ' also at ' || d.first_file || ':' || d.first_line"
+        con.execute(f"UPDATE {stage} SET _reject = {reject(reason, spec.key, row)} FROM _ingest_dups d "
                     f"WHERE {stage}._part = d._part AND {stage}._n = d._n")
     con.execute("DROP TABLE _ingest_dups")
 
@@ -174,7 +179,7 @@ def reject_duplicates(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
 def derive_phones(con: duckdb.DuckDBPyConnection, spec: TableSpec, region: str) -> int:
     """Fill phone_e164 and phone_valid of staged contacts, parsing each distinct phone once; returns how many."""
     stage = stage_name(spec)
-    distinct = con.execute(f"SELECT DISTINCT phone FROM {stage} WHERE phone IS NOT NULL AND _reason IS NULL").df()
+    distinct = con.execute(f"SELECT DISTINCT phone FROM {stage} WHERE phone IS NOT NULL AND _reject IS NULL").df()
     checked = normalize_phones(distinct["phone"], region)
     con.register("_ingest_phones", checked)
     con.execute(f"UPDATE {stage} SET phone_e164 = p.phone_e164, phone_valid = p.phone_valid "
@@ -186,14 +191,14 @@ def derive_phones(con: duckdb.DuckDBPyConnection, spec: TableSpec, region: str) 
 def fill_message_contacts(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
     """A message without contact_id takes its conversation's contact_id (from the store, after this import)."""
     stage = stage_name(spec)
-    if con.execute(f"SELECT count(*) FROM {stage} WHERE contact_id IS NULL AND _reason IS NULL").fetchone()[0]:
+    if con.execute(f"SELECT count(*) FROM {stage} WHERE contact_id IS NULL AND _reject IS NULL").fetchone()[0]:
         con.execute(f"UPDATE {stage} SET contact_id = c.contact_id FROM conversations c "
-                    f"WHERE {stage}.contact_id IS NULL AND {stage}._reason IS NULL "
+                    f"WHERE {stage}.contact_id IS NULL AND {stage}._reject IS NULL "
                     f"AND {stage}.conversation_id = c.conversation_id")
 
 
 def stage_rejects(con: duckdb.DuckDBPyConnection, spec: TableSpec, run_id: int) -> int:
     """Copy the staged rows that have a reject reason into import_rejects; returns how many."""
-    return con.execute(f"INSERT INTO import_rejects SELECT $run, $table, _file, _line, _column, _reason, _raw "
-                       f"FROM {stage_name(spec)} WHERE _reason IS NOT NULL",
+    return con.execute(f"INSERT INTO import_rejects SELECT $run, $table, _file, _line, _reject->>'column', "
+                       f"_reject->>'reason', _reject->>'raw' FROM {stage_name(spec)} WHERE _reject IS NOT NULL",
                        {"run": run_id, "table": spec.name}).fetchone()[0]

@@ -23,7 +23,7 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, present: list[str]) 
     Only the `present` columns (those the export has) are compared and updated; a new row takes every column.
     """
     stage, table, key = stage_name(spec), spec.name, q(spec.key)
-    good = con.execute(f"SELECT count(*) FROM {stage} WHERE _reason IS NULL").fetchone()[0]
+    good = con.execute(f"SELECT count(*) FROM {stage} WHERE _reject IS NULL").fetchone()[0]
     existing = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     columns = [c.name for c in spec.columns] + list(DERIVED.get(table, ()))
     names = ", ".join(q(c) for c in columns)
@@ -31,7 +31,7 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, present: list[str]) 
     if existing == 0:
         inserted, updated = good, 0
     elif not compared:
-        inserted = con.execute(f"SELECT count(*) FROM {stage} s WHERE _reason IS NULL AND NOT EXISTS "
+        inserted = con.execute(f"SELECT count(*) FROM {stage} s WHERE _reject IS NULL AND NOT EXISTS "
                                f"(SELECT 1 FROM {table} t WHERE t.{key} = s.{key})").fetchone()[0]
         updated = 0
     else:
@@ -42,21 +42,21 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, present: list[str]) 
         # Unchanged rows first, by a semi-join on one 64-bit hash of the whole row (small and fast); the
         # string keys are joined only when some rows are new or changed.
         unchanged = con.execute(
-            f"SELECT count(*) FROM {stage} x WHERE _reason IS NULL AND {row_hash('x', True)} IN "
+            f"SELECT count(*) FROM {stage} x WHERE _reject IS NULL AND {row_hash('x', True)} IN "
             f"(SELECT {row_hash('y', False)} FROM {table} y)").fetchone()[0]
         inserted = 0
         if unchanged < good:
-            inserted = con.execute(f"SELECT count(*) FROM {stage} s WHERE _reason IS NULL AND NOT EXISTS "
+            inserted = con.execute(f"SELECT count(*) FROM {stage} s WHERE _reject IS NULL AND NOT EXISTS "
                                    f"(SELECT 1 FROM {table} t WHERE t.{key} = s.{key})").fetchone()[0]
         updated = good - unchanged - inserted
         if updated:
             sets = ", ".join(f"{q(c)} = {staged(spec, c, 's')}" for c in compared)
-            con.execute(f"UPDATE {table} SET {sets} FROM {stage} s WHERE s._reason IS NULL "
+            con.execute(f"UPDATE {table} SET {sets} FROM {stage} s WHERE s._reject IS NULL "
                         f"AND {table}.{key} = s.{key} AND {row_hash(table, False)} <> {row_hash('s', True)}")
     if inserted:
         new = "" if existing == 0 else f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key})"
         values = ", ".join(staged(spec, c, "s") for c in columns)
         con.execute("SET preserve_insertion_order = false")  # row order means nothing here: insert in parallel
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {stage} s WHERE _reason IS NULL {new}")
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {stage} s WHERE _reject IS NULL {new}")
         con.execute("RESET preserve_insertion_order")
     return inserted, updated, good - inserted - updated

@@ -71,7 +71,8 @@ def test_unknown_direction_and_channel_rejected(store: Store, tmp_path: Path) ->
         ("messages", "messages.csv", 2, "channel",
          'channel: unknown value "fax" (expected sms, whatsapp, webchat, email, instagram, messenger, telegram, '
          'other)'),
-        ("messages", "messages.csv", 3, "direction", 'direction: unknown value "sideways" (expected inbound, outbound)'),
+        ("messages", "messages.csv", 3, "direction",
+         'direction: unknown value "sideways" (expected inbound, outbound)'),
     ]
     assert ids(store) == ["m3"]
 

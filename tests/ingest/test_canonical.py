@@ -295,3 +295,12 @@ def test_semicolon_csv_with_crlf(store: Store, tmp_path: Path) -> None:
     data = b"message_id;conversation_id;channel;direction;sent_at;body\r\nm1;c1;sms;in;2024-03-10 10:00;\"a;b\"\r\n"
     import_path(store, write(tmp_path / "e", {"messages.csv": data}))
     assert store.df("SELECT body FROM messages")["body"].tolist() == ["a;b"]
+
+
+def test_import_memory_limit_is_a_share_of_the_setting() -> None:
+    from pipeone_analytics.ingest.importer import import_memory_limit
+
+    # 0.8 x 2 GB = 1.6e9 bytes = 1600 MB; 0.8 x 1 GiB = 858,993,459 bytes = 859 MB
+    assert import_memory_limit("2GB") == "1600MB"
+    assert import_memory_limit("1 GiB") == "859MB"
+    assert import_memory_limit("80%") is None
