@@ -21,7 +21,10 @@ TEMPLATE = go.layout.Template(layout={"paper_bgcolor": "white", "plot_bgcolor": 
 
 
 def figure(*traces: go.BaseTraceType) -> go.Figure:
-    """A figure on the project's template (never plotly's default one, which is slow to apply)."""
+    """A figure on the project's template (never plotly's default one, which is slow to apply).
+
+    Its layout updates are not validated (the builders below set known properties); traces are, and they are
+    given lists, which plotly validates four times faster than pandas Series."""
     return go.Figure(data=list(traces), layout={"template": TEMPLATE}, _validate=False)
 
 
@@ -63,10 +66,10 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, locale: str, color: st
     groups = frame.groupby(color, sort=False) if color else [(None, frame)]
     for i, (key, part) in enumerate(groups):
         xs, ys = (part[y], part[x]) if horizontal else (part[x], part[y])
-        fig.add_trace(go.Bar(x=xs, y=ys, name=str(key) if key is not None else y,
+        fig.add_trace(go.Bar(x=xs.tolist(), y=ys.tolist(), name=str(key) if key is not None else y,
                              orientation="h" if horizontal else "v",
                              marker_color=(colors or {}).get(key, PALETTE[i % len(PALETTE)]),
-                             customdata=part[list(hover)].to_numpy() if hover else None))
+                             customdata=part[list(hover)].to_numpy().tolist() if hover else None))
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=color is not None)
     _axis_format(fig, "x" if horizontal else "y", y_format)
     return base_layout(fig, title, locale, x_title, y_title, date_axis)
@@ -111,7 +114,7 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str, locale: str
     keys = [[[xk, yk] for xk in xs] for yk in ys]
     x_shown = [(x_labels or {}).get(k, str(k)) for k in xs]
     y_shown = [(y_labels or {}).get(k, str(k)) for k in ys]
-    fig = figure(go.Heatmap(z=grid.to_numpy(), x=x_shown, y=y_shown, colorscale=colorscale, showscale=False,
+    fig = figure(go.Heatmap(z=grid.to_numpy().tolist(), x=x_shown, y=y_shown, colorscale=colorscale, showscale=False,
                                customdata=keys, texttemplate=f"%{{z:{z_format}}}", xgap=2, ygap=2,
                                hovertemplate=f"%{{y}} · %{{x}}<br><b>%{{z:{z_format}}}</b><extra></extra>"))
     fig.update_xaxes(type="category", side="bottom", showgrid=False)
@@ -129,7 +132,7 @@ def lines(frame: pd.DataFrame, x: str, y: str, title: str, locale: str, color: s
     groups = frame.groupby(color, sort=False) if color else [(None, frame)]
     for i, (key, part) in enumerate(groups):
         shade = (colors or {}).get(key, PALETTE[i % len(PALETTE)])
-        fig.add_trace(go.Scatter(x=part[x], y=part[y], name=str(key) if key is not None else y,
+        fig.add_trace(go.Scatter(x=part[x].tolist(), y=part[y].tolist(), name=str(key) if key is not None else y,
                                  mode="lines" if area else "lines+markers", line={"color": shade, "width": 2},
                                  marker={"size": 5}, stackgroup="one" if area else None))
     fig.update_layout(showlegend=color is not None, hovermode="x unified")

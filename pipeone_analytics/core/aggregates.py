@@ -20,10 +20,10 @@ _CACHE: dict[tuple, pd.DataFrame] = {}
 _LOCK = threading.Lock()
 
 TICKET_FACTS_SQL = f"""
-SELECT date_trunc('day', resolved_at)::DATE AS day, type, category_id, any_value(category_label) AS category_label,
+SELECT date_trunc('day', resolved_at)::DATE AS day, date_trunc('week', resolved_at)::DATE AS week, type, category_id, any_value(category_label) AS category_label,
        channel, resolved_by, any_value(coalesce(resolver_name, resolved_by)) AS resolver_name, resolver_team,
        count(*) AS tickets
-FROM ({TICKETS_SQL}) GROUP BY day, type, category_id, channel, resolved_by, resolver_team
+FROM ({TICKETS_SQL}) GROUP BY day, week, type, category_id, channel, resolved_by, resolver_team
 ORDER BY day"""
 
 CHANNEL_FACTS_SQL = """
@@ -59,7 +59,7 @@ def _cached(store: Store, name: str, compute: Callable[[], pd.DataFrame]) -> pd.
 def ticket_facts(store: Store) -> pd.DataFrame:
     """Tickets resolved up to now, counted per local day and per type, category, channel, resolver and team.
 
-    Columns: day (DATE), type, category_id, category_label, channel, resolved_by, resolver_name, resolver_team,
+    Columns: day (DATE), week (its Monday), type, category_id, category_label, channel, resolved_by, resolver_name, resolver_team,
     tickets.
     """
     params = label_params(store.settings.locale) | {"as_of": pd.Timestamp.now(tz=store.settings.timezone)}

@@ -38,9 +38,7 @@ class TicketsView:
 
 def _weekly(facts: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
     """Tickets per week (Monday) and key. Columns: week, key, label, tickets."""
-    days = pd.to_datetime(facts["day"])
-    week = (days - pd.to_timedelta(days.dt.weekday, unit="D")).dt.date
-    frame = facts.assign(week=week, key=facts[key], label=facts[label])
+    frame = facts.assign(key=facts[key], label=facts[label])
     return (frame.groupby(["week", "key"], dropna=False, sort=True)
             .agg(label=("label", "first"), tickets=("tickets", "sum")).reset_index())
 
@@ -155,11 +153,22 @@ class TicketsDashboard(Dashboard):
         for name, panel in self.panels.items():
             panel.show(self.view.figures[name], handlers[name])
 
+    def describe(self, kind: str, key: list) -> str:
+        """The clicked bar or cell in words: "week of 02/11/2026 · Incident", "Billing × WhatsApp"."""
+        view, loc = self.view, self.locale
+        if kind in ("tickets_type", "tickets_category"):
+            frame = view.by_type if kind == "tickets_type" else view.by_category
+            label = frame.loc[frame["key"].fillna(NONE) == (key[1] or NONE), "label"]
+            return f"{i18n.fmt_date(pd.Timestamp(key[0]).date(), loc)} · {label.iloc[0] if len(label) else key[1]}"
+        frame = view.category_channel if kind == "category_channel" else view.category_agent
+        cell = frame[(frame["category"] == (key[0] or NONE)) & (frame["key"] == (key[1] or NONE))]
+        return f"{cell['category_label'].iloc[0]} × {cell['label'].iloc[0]}" if len(cell) else str(key)
+
     def drill_into(self, kind: str, key: list) -> None:
         """Show the tickets behind a clicked bar or cell: conversation, contact, resolver and resolution note."""
         rows = drill_down(self.store, kind, key, self.selection().filters)
         say = self.say
-        what = " · ".join(str(v) for v in key if v is not None and v != "")
+        what = self.describe(kind, key)
         rows = rows.assign(type_label=rows["type"].map(lambda k: i18n.label("ticket_type", k, self.locale)),
                            name=rows["contact_name"])
         self.drill.show(say("dash_drill_tickets", what=what), rows, {
