@@ -399,3 +399,17 @@ def test_inbox_app_reads_the_store_and_locale_it_is_given(demo_store: Store) -> 
     app = inbox_app(db=demo_store.path, locale="pt_BR")
     assert isinstance(app, InboxApp) and app.ctx.locale == "pt_BR" and len(app.list.items) == 30
     assert "Somente leitura" in text(app.banner)     # the tests run with no acting user
+
+
+def test_after_an_action_the_card_moves_to_the_top_or_leaves_the_filtered_list(store: Store) -> None:
+    app = app_for(store, "mia")
+    assert shown(app) == ["c_bob", "c_ana", "c_free"]
+    open_conversation(app, "c_free")
+    app.actions.hold.click()                    # the newest activity now: c_free goes first
+    assert shown(app) == ["c_free", "c_bob", "c_ana"]
+    assert [c for c in app.list.rows.children] == [app.list._cards[c] for c in ("c_free", "c_bob", "c_ana")]
+    assert "p1-status-on_hold" in app.list._cards["c_free"].children[0].value
+    app.list.status.value = "on_hold"
+    assert shown(app) == ["c_free"]
+    app.actions.progress.click()                # no longer on hold: it leaves this list
+    assert shown(app) == [] and "No conversation matches" in app.list.rows.children[0].value

@@ -120,7 +120,7 @@ class InboxApp(w.VBox):
         """After a write: the conversation, its timeline and the list are read again (one connection)."""
         with self.ctx.reading():
             self._load(conversation_id)
-            self.list.reload()
+            self.list.update(conversation_id)
 
     def after_contact_saved(self) -> None:
         """A name or phone changed: the header and the list show it."""
