@@ -8,12 +8,12 @@ import pandas as pd
 
 from ..phones import normalize_phones
 from .readers import Relation, q
-from .tables import CHANNELS, DERIVED, VOCABULARIES, ColumnMap, TableSpec
+from .tables import CHANNELS, DERIVED, SEPARATORS, VOCABULARIES, ColumnMap, TableSpec
 
 # _reject is NULL for a good row, else {"reason", "column", "raw"} as JSON text: one column, not three, keeps
 # the stage (held in memory) small.
 META = "_part INTEGER, _n BIGINT, _file VARCHAR, _line BIGINT, _reject VARCHAR"
-NORM = "translate(lower(trim({})), ' _-./', '')"  # the SQL twin of tables.norm_key
+NORM = "regexp_replace(lower({}), $separators, '', 'g')"  # the SQL twin of tables.norm_key
 
 
 def stage_name(spec: TableSpec) -> str:
@@ -114,7 +114,7 @@ def normalize_vocabularies(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> N
         con.execute(f"CREATE OR REPLACE TEMP TABLE _ingest_words AS SELECT d.word, v.value "
                     f"FROM (SELECT DISTINCT {name} AS word FROM {stage} WHERE {name} IS NOT NULL) d "
                     f"LEFT JOIN _ingest_vocab v ON v.kind = $kind AND v.key = {NORM.format('d.word')} "
-                    f"WHERE v.value IS DISTINCT FROM d.word", {"kind": col.kind})
+                    f"WHERE v.value IS DISTINCT FROM d.word", {"kind": col.kind, "separators": SEPARATORS})
         if con.execute("SELECT count(*) FROM _ingest_words").fetchone()[0]:
             bad = f"'{col.name}: unknown value ' || to_json(w.word) || ' (expected {_expected(col.kind)})'"
             con.execute(f"UPDATE {stage} SET {name} = w.value, _reject = CASE WHEN _reject IS NULL AND w.value IS NULL "

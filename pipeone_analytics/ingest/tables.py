@@ -8,9 +8,12 @@ from typing import Mapping
 CHANNELS = ("sms", "whatsapp", "webchat", "email", "instagram", "messenger", "telegram", "other")
 
 
+SEPARATORS = r"[\s_\-./]+"  # what norm_key drops, here and in SQL (staging.NORM)
+
+
 def norm_key(text: str) -> str:
-    """A column name or vocabulary word reduced to lowercase letters and digits ('Web-Chat' -> 'webchat')."""
-    return re.sub(r"[^a-z0-9]+", "", str(text).lower())
+    """A column name or vocabulary word in lowercase without spaces, _, -, . or / ('Web-Chat' -> 'webchat')."""
+    return re.sub(SEPARATORS, "", str(text).lower())
 
 
 def _vocab(groups: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
