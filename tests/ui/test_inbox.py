@@ -382,7 +382,8 @@ def test_no_connection_stays_open_between_clicks(demo_store: Store) -> None:
     code = ("import sys\nfrom pipeone_analytics.config import Settings\nfrom pipeone_analytics.store import Store\n"
             "store = Store(sys.argv[1], Settings(db_path=sys.argv[1], lock_deadline_seconds=0.5))\n"
             "with store.write() as con:\n    con.execute('CHECKPOINT')\n")
-    done = subprocess.run([sys.executable, "-c", code, str(demo_store.path)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code, str(demo_store.path)], capture_output=True, text=True,
+                          timeout=60)
     assert done.returncode == 0, done.stderr
 
 

@@ -71,7 +71,8 @@ class InboxApp(w.VBox):
         if actor is None:
             why = f" ({esc(problem)})" if problem else ""
             return (f"<div class='p1-topbar'>{title}</div>"
-                    f"<div class='p1-banner' role='status'><i class='fa fa-lock'></i> {esc(i18n.t('read_only', self.ctx.locale))}{why}</div>")
+                    f"<div class='p1-banner' role='status'><i class='fa fa-lock'></i> "
+                    f"{esc(i18n.t('read_only', self.ctx.locale))}{why}</div>")
         role = i18n.label("role", actor.role, self.ctx.locale)
         return (f"<div class='p1-topbar'>{title} &nbsp;·&nbsp; "
                 f"{esc(self.ctx.t('inbox_acting_as', name=actor.name, role=role))}</div>")

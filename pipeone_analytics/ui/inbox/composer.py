@@ -28,7 +28,8 @@ class Composer(w.VBox):
     def __init__(self, ctx: Context, attachments_dir: Path, on_sent: Callable[[str], None]) -> None:
         self.ctx, self._on_sent, self.attachments_dir = ctx, on_sent, attachments_dir
         t = ctx.t
-        self.channel = w.Dropdown(options=[(t("inbox_choose_channel"), "")] + options(i18n.CHANNELS, ctx.locale, "channel"),
+        channels = options(i18n.CHANNELS, ctx.locale, "channel")
+        self.channel = w.Dropdown(options=[(t("inbox_choose_channel"), "")] + channels,
                                   value="", description=t("inbox_reply_channel"), layout=w.Layout(width="260px"))
         self.channel.style.description_width = "90px"
         self.template = w.Dropdown(options=[(t("inbox_no_template"), NO_TEMPLATE)], value=NO_TEMPLATE,
@@ -75,7 +76,8 @@ class Composer(w.VBox):
         found = self.ctx.attempt(lambda: templates(self.ctx.source, self.channel.value or None))
         rows = found.to_dict("records") if found is not None else []
         keep = self.template.value if self.template.value in {r["template_id"] for r in rows} else NO_TEMPLATE
-        self.template.options = [(self.ctx.t("inbox_no_template"), NO_TEMPLATE)] + [(r["name"], r["template_id"]) for r in rows]
+        self.template.options = ([(self.ctx.t("inbox_no_template"), NO_TEMPLATE)]
+                                 + [(r["name"], r["template_id"]) for r in rows])
         self.template.value = keep
 
     def _paths(self) -> list[str]:
@@ -108,14 +110,16 @@ class Composer(w.VBox):
                 except PipeOneError as exc:
                     self.preview.value = f"<div class='p1-notice p1-notice-error'>{esc(str(exc))}</div>"
             elif self.template.value:
-                self.preview.value = f"<div class='p1-notice p1-notice-error'>{esc(self.ctx.t('inbox_choose_channel'))}</div>"
+                self.preview.value = (f"<div class='p1-notice p1-notice-error'>"
+                                      f"{esc(self.ctx.t('inbox_choose_channel'))}</div>")
             else:
                 self.preview.value = ""
             files = [item["name"] for item in self.upload.value]
             attached = f" · <i class='fa fa-paperclip'></i> {esc(', '.join(files))}" if files else ""
             if self.channel.value == "sms":
                 encoding, parts = sms_segments(self._text())
-                self.segments.value = (f"<span class='p1-muted'>{esc(self.ctx.t('inbox_sms_segments', n=parts, encoding=encoding))}"
+                count = self.ctx.t("inbox_sms_segments", n=parts, encoding=encoding)
+                self.segments.value = (f"<span class='p1-muted'>{esc(count)}"
                                        f"{attached}</span>")
             else:
                 self.segments.value = f"<span class='p1-muted'>{attached}</span>"

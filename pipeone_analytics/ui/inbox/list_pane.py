@@ -25,9 +25,11 @@ class ListPane(w.VBox):
     def __init__(self, ctx: Context, agents: pd.DataFrame, on_select: Callable[[dict], None]) -> None:
         self.ctx, self._on_select = ctx, on_select
         t = ctx.t
-        self.status = w.Dropdown(options=[(t("inbox_all_statuses"), ALL)] + options(STATUS_VALUES, ctx.locale, "status"),
+        statuses = options(STATUS_VALUES, ctx.locale, "status")
+        self.status = w.Dropdown(options=[(t("inbox_all_statuses"), ALL)] + statuses,
                                  value=ALL, description=t("inbox_status"), layout=w.Layout(width="100%"))
-        self.channel = w.Dropdown(options=[(t("inbox_all_channels"), ALL)] + options(i18n.CHANNELS, ctx.locale, "channel"),
+        channels = options(i18n.CHANNELS, ctx.locale, "channel")
+        self.channel = w.Dropdown(options=[(t("inbox_all_channels"), ALL)] + channels,
                                   value=ALL, description=t("inbox_channel"), layout=w.Layout(width="100%"))
         people = [(t("inbox_everyone"), ALL), (t("inbox_unassigned_filter"), UNASSIGNED)]
         if ctx.actor is not None:
@@ -94,7 +96,8 @@ class ListPane(w.VBox):
 
     def _after_load(self) -> None:
         shown = len(self.items)
-        self.count.value = (f"<span class='p1-muted'>{self.ctx.t('inbox_shown', n=i18n.fmt_number(shown, self.ctx.locale))}"
+        words = self.ctx.t("inbox_shown", n=i18n.fmt_number(shown, self.ctx.locale))
+        self.count.value = (f"<span class='p1-muted'>{words}"
                             f"{'+' if self.cursor else ''}</span>")
         self.more.layout.display = None if self.cursor else "none"
         if not shown:

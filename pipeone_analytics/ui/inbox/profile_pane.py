@@ -45,7 +45,8 @@ class ProfilePane(w.VBox):
         self.rating: dict = {}
         self.form = w.VBox([self.title, self.stars, self.meaning, self.name, self.phone, self.phone_check,
                             self.email, self.save,
-                            w.HTML(f"<div class='p1-kv' style='margin-top:8px'><b>{esc(t('inbox_attributes'))}</b></div>"),
+                            w.HTML(f"<div class='p1-kv' style='margin-top:8px'>"
+                                   f"<b>{esc(t('inbox_attributes'))}</b></div>"),
                             self.attributes, w.HBox([self.key, self.value, self.add])],
                            layout=w.Layout(padding="10px", display="none", flex="0 0 auto"))
         self.form.add_class("p1-form")
@@ -76,12 +77,14 @@ class ProfilePane(w.VBox):
             if self.contact_id is None:
                 return
             frame = self.ctx.attempt(lambda: contact_profile(self.ctx.source, self.contact_id))
-            rated = self.ctx.attempt(lambda: ratings(self.ctx.source, contacts=[self.contact_id], locale=self.ctx.locale))
+            rated = self.ctx.attempt(lambda: ratings(self.ctx.source, contacts=[self.contact_id],
+                                                     locale=self.ctx.locale))
             if frame is None or rated is None:
                 return
             self.row = frame.iloc[0].to_dict() if len(frame) else {"contact_id": self.contact_id}
             self.rating = rated.iloc[0].to_dict() if len(rated) else {}
-            self.title.value = (f"<div class='p1-title'>{esc(contact_label(self.row.get('name'), self.row.get('phone'), self.contact_id))}"
+            who = contact_label(self.row.get("name"), self.row.get("phone"), self.contact_id)
+            self.title.value = (f"<div class='p1-title'>{esc(who)}"
                                 f"</div><div class='p1-muted'>{esc(self.contact_id)}</div>")
             for field in ("name", "phone", "email"):
                 getattr(self, field).value = str(self.row[field]) if present(self.row.get(field)) else ""
@@ -102,7 +105,8 @@ class ProfilePane(w.VBox):
     def _check_phone(self) -> None:
         _, valid = check_phone(self.phone.value or None, self.ctx.store.settings.phone_region)
         css = "p1-muted" if valid is None else "p1-ok" if valid else "p1-bad"
-        self.phone_check.value = f"<div class='{css}' style='margin-left:64px;font-size:12px'>{esc(phone_state(valid, self.ctx.locale))}</div>"
+        self.phone_check.value = (f"<div class='{css}' style='margin-left:64px;font-size:12px'>"
+                                  f"{esc(phone_state(valid, self.ctx.locale))}</div>")
 
     def save_contact(self) -> None:
         """Write the changed fields through ops (the phone is validated again there)."""

@@ -136,7 +136,8 @@ def timeline_item_html(item: Mapping[str, Any], names: Mapping[str, str], locale
         category = f" · {esc(item.get('category'))}" if present(item.get("category")) else ""
         note = f"<div>{esc(item.get('note'))}</div>" if present(item.get("note")) else ""
         title = esc(i18n.t("inbox_ticket", locale, type=i18n.label("ticket_type", item.get("ticket_type"), locale)))
-        return (f"<div class='p1-item p1-center'><div class='p1-ticket'><i class='fa fa-ticket'></i> <b>{title}</b>{category}{note}"
+        return (f"<div class='p1-item p1-center'><div class='p1-ticket'><i class='fa fa-ticket'></i> "
+                f"<b>{title}</b>{category}{note}"
                 f"<div class='p1-meta'>{_agent(item)} · {when}</div></div></div>")
     actor = _agent(item) or esc(i18n.t("inbox_system", locale))
     value = item.get("value")
@@ -203,5 +204,6 @@ def phone_state(valid: Any, locale: str) -> str:
 
 def attributes_html(attributes: Mapping[str, Any]) -> str:
     """Custom attributes as key: value lines."""
-    return "".join(f"<div class='p1-kv'><b>{esc(k)}:</b> {esc(json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v)}</div>"
+    return "".join(f"<div class='p1-kv'><b>{esc(k)}:</b> "
+                   f"{esc(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))}</div>"
                    for k, v in sorted(attributes.items()))
