@@ -1,4 +1,4 @@
-"""Staging: one temp table per canonical table with typed values, and a reject reason for every bad row."""
+"""Staging: one table per canonical table with typed values, and a reject reason for every bad row."""
 from __future__ import annotations
 
 from typing import Any
@@ -29,11 +29,13 @@ def create_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("_ingest_vocab_frame")
 
 
-def create_stage(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
-    """An empty stage table: the canonical columns typed, derived columns, and the META columns."""
+def create_stage(con: duckdb.DuckDBPyConnection, spec: TableSpec, temporary: bool = True) -> None:
+    """An empty stage table (in memory, or compressed in the store file): the canonical columns typed,
+    derived columns, and the META columns."""
     cols = [f"{q(c.name)} {c.sql_type}" for c in spec.columns]
     cols += [f"{q(d)} {'BOOLEAN' if d.endswith('valid') else 'VARCHAR'}" for d in DERIVED.get(spec.name, ())]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {stage_name(spec)} ({', '.join(cols)}, {META})")
+    kind = "TEMP TABLE" if temporary else "TABLE"
+    con.execute(f"CREATE OR REPLACE {kind} {stage_name(spec)} ({', '.join(cols)}, {META})")
 
 
 def _expected(kind: str) -> str:

@@ -297,10 +297,29 @@ def test_semicolon_csv_with_crlf(store: Store, tmp_path: Path) -> None:
     assert store.df("SELECT body FROM messages")["body"].tolist() == ["a;b"]
 
 
-def test_import_memory_limit_is_a_share_of_the_setting() -> None:
-    from pipeone_analytics.ingest.importer import import_memory_limit
+def test_import_memory_is_a_share_of_the_setting() -> None:
+    from pipeone_analytics.ingest.importer import import_memory_bytes
 
-    # 0.8 x 2 GB = 1.6e9 bytes = 1600 MB; 0.8 x 1 GiB = 858,993,459 bytes = 859 MB
-    assert import_memory_limit("2GB") == "1600MB"
-    assert import_memory_limit("1 GiB") == "859MB"
-    assert import_memory_limit("80%") is None
+    # 0.8 x 2 GB = 1.6e9 bytes; 0.8 x 1 GiB = 0.8 x 1,073,741,824 = 858,993,459 bytes
+    assert import_memory_bytes("2GB") == 1_600_000_000
+    assert import_memory_bytes("1 GiB") == 858_993_459
+    assert import_memory_bytes("80%") is None
+
+
+def test_stage_in_the_store_file_gives_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Big tables are staged in the store file, not in memory: force that path and compare with the default.
+    from pipeone_analytics.config import Settings
+    from pipeone_analytics.ingest import importer
+
+    export = write(tmp_path / "export", FULL)
+    expected = Store(tmp_path / "a.duckdb", Settings(db_path=tmp_path / "a.duckdb"))
+    import_path(expected, export)
+    monkeypatch.setattr(importer, "STAGE_BYTES_PER_FILE_BYTE", 1e12)
+    store = Store(tmp_path / "b.duckdb", Settings(db_path=tmp_path / "b.duckdb"))
+    first = import_path(store, export)
+    second = import_path(store, export)
+    assert second.total("unchanged") == first.total("inserted") == 15
+    for table in ("messages", "contacts", "agents", "tickets"):
+        pd.testing.assert_frame_equal(_table(store, table), _table(expected, table))
+    tables = store.df("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_ingest%'")
+    assert tables.empty
