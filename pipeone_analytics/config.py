@@ -39,7 +39,7 @@ class Settings:
     sla_reply_seconds: tuple[int, ...] = (300, 1800, 3600, 7200)
     sla_resolution_seconds: tuple[int, ...] = (3600, 14400, 86400)
     lock_deadline_seconds: float = 30.0
-    memory_limit: str = "2GB"
+    memory_limit: str = "1500MB"  # DuckDB buffer limit; keeps peak RSS under 2 GB on 10M messages
     reports_dir: Path = Path("reports")
 
     def __post_init__(self) -> None:
