@@ -120,6 +120,20 @@ _ASSIGNEES = """
     )"""
 
 
+# Conversations with activity at or after the period start. Only they can hold a row whose clock starts in
+# the period (every clock starts at a message, an event or created_at), so cycles and the ledger are folded
+# for them alone.
+_ACTIVE_SINCE_START = """conversation_id IN (
+    SELECT conversation_id FROM messages WHERE sent_at >= $start::TIMESTAMPTZ
+    UNION ALL SELECT conversation_id FROM events WHERE "at" >= $start::TIMESTAMPTZ
+    UNION ALL SELECT conversation_id FROM conversations WHERE created_at >= $start::TIMESTAMPTZ)"""
+
+
+def _scope(params: dict) -> str:
+    """The conversations worth folding for these parameters (all of them without a period start)."""
+    return "TRUE" if params.get("start") is None else _ACTIVE_SINCE_START
+
+
 def _during(row: str, moment: str, span: str, start: str, end: str) -> str:
     """SQL join condition: the span row of the same conversation whose [start, end) holds moment.
 
@@ -140,7 +154,7 @@ def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
         return
     _run(con, f"""
         CREATE TEMP TABLE {p}_cycles AS
-        WITH cycles AS ({cycles_sql()})
+        WITH cycles AS ({cycles_sql(_scope(params))})
         SELECT c.conversation_id, c.cycle, c.started_at, c.resolved_at, c.resolved_by, c.next_started_at,
                coalesce(c.next_started_at, 'infinity'::TIMESTAMPTZ) AS until,
                arg_min(t.category, (t.resolved_at, t.ticket_id)) AS category
@@ -158,7 +172,7 @@ def _ledger_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
     _cycles_table(con, p, params)
     _run(con, f"""
         CREATE TEMP TABLE {p}_ledger AS
-        SELECT l.*, c.cycle FROM ({ledger_sql()}) l
+        SELECT l.*, c.cycle FROM ({ledger_sql(_scope(params))}) l
         LEFT JOIN {p}_cycles c ON {_during("l", "l.to_at", "c", "started_at", "until")}""",
          params)
 

@@ -143,8 +143,11 @@ SELECT conversation_id, cycle, started_at, resolved_at, resolved_by,
 FROM cycle_rows"""
 
 
-def cycles_sql() -> str:
-    """THE cycle SQL: a SELECT over the store's tables using only the named parameter $as_of (TIMESTAMPTZ).
+def cycles_sql(only: str = _ALL) -> str:
+    """THE cycle SQL: a SELECT over the store's tables using the named parameter $as_of (TIMESTAMPTZ).
+
+    `only` is a constant SQL predicate over conversation_id that keeps or drops whole conversations
+    (it may use further named parameters); the fold then reads those conversations alone.
 
     One row per conversation cycle as of $as_of. Columns:
     - conversation_id;
@@ -161,7 +164,7 @@ def cycles_sql() -> str:
     next_started_at); the reopening inbound message is the first message of the new cycle.
     Wrap it as a CTE: `WITH cycles AS (<cycles_sql()>) SELECT ...`.
     """
-    return "WITH " + _fold_ctes() + "," + _cycles_select()
+    return "WITH " + _fold_ctes(only) + "," + _cycles_select()
 
 
 def _params(store: Store, filters: Filters | None, ids: Iterable[str] | None = None) -> dict:
