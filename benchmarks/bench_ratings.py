@@ -101,9 +101,6 @@ def main() -> None:
 
     path = bench_store(args.messages)
     store = Store(path, Settings(db_path=path))
-    # bench_store() migrated it; skip Store's first-use migrate(), whose write connection would wait
-    # for any other process reading the shared dataset
-    store._migrated = True
     as_of = store.df("SELECT max(sent_at) AS t FROM messages")["t"][0]
     table = Table(f"ratings, --messages {args.messages:,} (store {path}, as_of {as_of})")
 

@@ -62,13 +62,9 @@ class ReportContext:
 def read_only_store(settings: Settings) -> Store:
     """The store for reading only: every query opens a read-only connection and closes it.
 
-    Store.read() migrates first, which opens the file read-write and so waits for every other reader
-    (a dashboard, another report, a benchmark) to let go. Reports never write: a store made by an older version
-    must be migrated by any writing command (`pipeone import`, `pipeone report run` on it) first.
+    A store made by an older version is migrated by the first reader (Store takes the write lock only then).
     """
-    store = Store(settings.db_path, settings)
-    store._migrated = True  # noqa: SLF001 - no public read-only switch in Store yet (reported to the lead)
-    return store
+    return Store(settings.db_path, settings)
 
 
 def _find_db(db: str) -> Path:
