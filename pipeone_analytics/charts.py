@@ -101,16 +101,18 @@ def star_distribution(frame: pd.DataFrame, meaning: pd.DataFrame, title: str, lo
 
 def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str, locale: str, x_title: str = "",
             y_title: str = "", x_labels: dict | None = None, y_labels: dict | None = None,
-            colorscale: str = "Blues", z_format: str = ",d", reverse_y: bool = True) -> go.Figure:
-    """A y × x grid of z from long-form rows (missing cells are 0), values written in the cells.
+            colorscale: str = "Blues", z_format: str = ",d", reverse_y: bool = True,
+            fill: float | None = 0) -> go.Figure:
+    """A y × x grid of z from long-form rows (missing cells are `fill`; None leaves them blank), values written
+    in the cells.
 
     Axis order is the order of first appearance in frame; x_labels/y_labels map keys to shown words.
     customdata per cell: the x key and the y key, so a click knows which cell it was."""
     if frame.empty:
         return empty_figure(title, locale)
     xs, ys = list(dict.fromkeys(frame[x])), list(dict.fromkeys(frame[y]))
-    grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", sort=False).reindex(
-        index=ys, columns=xs).fillna(0)
+    grid = frame.groupby([y, x], sort=False)[z].sum(min_count=1).unstack().reindex(index=ys, columns=xs)
+    grid = grid.fillna(fill) if fill is not None else grid.astype(object).where(grid.notna(), None)
     keys = [[[xk, yk] for xk in xs] for yk in ys]
     x_shown = [(x_labels or {}).get(k, str(k)) for k in xs]
     y_shown = [(y_labels or {}).get(k, str(k)) for k in ys]
@@ -140,7 +142,7 @@ def lines(frame: pd.DataFrame, x: str, y: str, title: str, locale: str, color: s
     return base_layout(fig, title, locale, x_title, y_title, date_axis)
 
 
-DURATION_TICKS = (1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800, 2592000)
+DURATION_TICKS = (1, 10, 60, 300, 1800, 3600, 14400, 86400, 604800, 2592000)
 
 
 def duration_bins(seconds: pd.Series, per_decade: int = 5) -> pd.DataFrame:
@@ -164,29 +166,35 @@ def duration_bins(seconds: pd.Series, per_decade: int = 5) -> pd.DataFrame:
 def duration_histogram(seconds: pd.Series, title: str, locale: str, median: float | None = None,
                        p90: float | None = None, x_title: str = "", y_title: str = "",
                        color: str = PALETTE[0], metric: str = "") -> go.Figure:
-    """Histogram of durations on a log time axis (minutes), with the median and p90 drawn as vertical lines.
+    """Histogram of durations on a log time axis, with the median and p90 drawn as vertical lines.
 
-    Each bar spans its bin in minutes; customdata per bar: metric, low, high (seconds) and closed
-    (drill.drill_down's response_bin key)."""
+    The axis is linear in log10(minutes), ticks labelled as durations ("5 min", "1,0 h"), so that bars, lines and
+    their labels share one coordinate (plotly puts shapes and annotations on log axes in different units).
+    Each bar spans its bin; customdata per bar: metric, low, high (seconds) and closed (drill_down's key)."""
     bins = duration_bins(seconds)
     if bins.empty:
         return empty_figure(title, locale)
-    low, high = bins["low"] / 60, bins["high"] / 60
+    low, high = np.log10(bins["low"] / 60), np.log10(bins["high"] / 60)
     fig = figure(go.Bar(
-        x=(low + high) / 2, y=bins["count"], width=high - low, marker_color=color, opacity=0.85,
-        marker_line={"color": "white", "width": 0.5}, customdata=bins.assign(metric=metric)[["metric", "low", "high", "closed"]].to_numpy(dtype=object),
+        x=((low + high) / 2).tolist(), y=bins["count"].tolist(), width=(high - low).tolist(), marker_color=color,
+        opacity=0.85, marker_line={"color": "white", "width": 0.5},
+        customdata=bins.assign(metric=metric)[["metric", "low", "high", "closed"]].to_numpy(dtype=object).tolist(),
         hovertext=[f"{i18n.fmt_duration(a, locale)} – {i18n.fmt_duration(b, locale)}"
                    for a, b in zip(bins["low"], bins["high"])],
         hovertemplate="%{hovertext}<br><b>%{y:,d}</b><extra></extra>", showlegend=False))
-    ticks = [t for t in DURATION_TICKS if bins["low"].iloc[0] / 3 <= t <= bins["high"].iloc[-1] * 3]
-    fig.update_xaxes(type="log", tickvals=[t / 60 for t in ticks],
-                     ticktext=[i18n.fmt_duration(t, locale) for t in ticks])
-    for name, value, dash in (("mediana" if locale == "pt_BR" else "median", median, "solid"),
-                              ("p90", p90, "dash")):
-        if value is not None and not pd.isna(value) and value > 0:
-            fig.add_vline(x=max(value, 1) / 60, line={"color": "#37474f", "width": 1.5, "dash": dash},
-                          annotation_text=f"{name} {i18n.fmt_duration(value, locale)}",
-                          annotation_position="top right", annotation_font_size=11)
+    ticks = [t for t in DURATION_TICKS if bins["low"].iloc[0] <= t <= bins["high"].iloc[-1]]
+    fig.update_xaxes(tickvals=[float(np.log10(t / 60)) for t in ticks],
+                     ticktext=[i18n.fmt_duration(t, locale) for t in ticks], showgrid=True)
+    lines = (("mediana" if locale == "pt_BR" else "median", median, "solid", 1.0),
+             ("p90", p90, "dash", 0.9))
+    for name, value, dash, height in lines:
+        if value is not None and not pd.isna(value):
+            at = float(np.log10(max(value, 1.0) / 60))
+            fig.add_shape(type="line", x0=at, x1=at, y0=0, y1=1, yref="paper",
+                          line={"color": "#37474f", "width": 1.5, "dash": dash})
+            fig.add_annotation(x=at, y=height, yref="paper", text=f"{name} {i18n.fmt_duration(value, locale)}",
+                               showarrow=False, xanchor="left", xshift=4, font={"size": 11},
+                               bgcolor="rgba(255,255,255,0.8)")
     fig.update_layout(bargap=0)
     _axis_format(fig, "y", ",d")
     return base_layout(fig, title, locale, x_title, y_title)

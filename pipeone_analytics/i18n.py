@@ -358,6 +358,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dash_col_from_at": {"pt_BR": "Início", "en": "From"},
     "dash_col_to_at": {"pt_BR": "Fim", "en": "To"},
     "dash_col_duration": {"pt_BR": "Duração", "en": "Duration"},
+    "dash_col_threshold": {"pt_BR": "Limite do SLA", "en": "SLA threshold"},
     "dash_col_ledger": {"pt_BR": "Interação (razão)", "en": "Ledger interaction"},
     "dash_col_status": {"pt_BR": "Situação", "en": "Status"},
     "dash_col_status_since": {"pt_BR": "Desde", "en": "Since"},

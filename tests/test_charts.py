@@ -47,6 +47,8 @@ def test_heatmap_fills_missing_cells_with_zero_and_keeps_the_keys() -> None:
     assert np.array_equal(np.asarray(cells.z), [[4, 2], [9, 0]])
     assert list(cells.x) == ["1 ★", "2 ★"] and list(cells.y) == ["0", "1"]
     assert cells.customdata[1][0] == [1, 1] and cells.customdata[0][1] == [2, 0]
+    blank = charts.heatmap(frame, "to", "from", "n", "Moves", "pt_BR", fill=None).data[0]
+    assert list(blank.z[1]) == [9, None]  # no value is not zero (a median of nothing)
 
 
 def test_lines_one_trace_per_group_in_order_of_appearance() -> None:
@@ -75,11 +77,11 @@ def test_duration_histogram_draws_the_bins_in_minutes_with_median_and_p90() -> N
     bar = fig.data[0]
     bins = charts.duration_bins(seconds)
     assert list(bar.y) == list(bins["count"])
-    # each bar spans exactly its bin: centre ± width / 2 = [low, high] in minutes
-    assert np.allclose(np.asarray(bar.x) - np.asarray(bar.width) / 2, bins["low"] / 60)
-    assert np.allclose(np.asarray(bar.x) + np.asarray(bar.width) / 2, bins["high"] / 60)
-    assert fig.layout.xaxis.type == "log"
-    assert [s.x0 for s in fig.layout.shapes] == [5.5, 45.0]  # 330 s and 2700 s in minutes
+    # each bar spans exactly its bin: centre ± width / 2 = [low, high] in log10(minutes)
+    assert np.allclose(10 ** (np.asarray(bar.x) - np.asarray(bar.width) / 2), bins["low"] / 60)
+    assert np.allclose(10 ** (np.asarray(bar.x) + np.asarray(bar.width) / 2), bins["high"] / 60)
+    assert np.allclose([10 ** s.x0 for s in fig.layout.shapes], [5.5, 45.0])  # 330 s and 2700 s in minutes
+    assert np.allclose([10 ** a.x for a in fig.layout.annotations], [5.5, 45.0])
     assert [a.text for a in fig.layout.annotations] == ["mediana 6 min", "p90 45 min"]
     assert "1,0 h" in fig.layout.xaxis.ticktext
     assert list(bar.customdata[0][:1]) == ["reply_time"]

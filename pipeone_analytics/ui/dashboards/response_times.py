@@ -76,7 +76,7 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
                         for m in frames for t in response_times.sla_thresholds(m, settings)])
     sla = sla[sla["share"].notna()] if len(sla) else sla
     figures["sla"] = charts.bars(sla, "threshold_label", "share", say("dash_fig_sla"), locale, color="metric_label",
-                                 stacked=False, x_title=say("dash_col_duration"), y_title=say("dash_axis_within"),
+                                 stacked=False, x_title=say("dash_col_threshold"), y_title=say("dash_axis_within"),
                                  y_format=".0%")
     replies = frames["reply_time"]
     heat = response_times.summarize(replies, ["weekday", "hour"], settings)
@@ -85,10 +85,10 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
     days = _weekday_names(locale)
     grid_rows = (pd.MultiIndex.from_product([range(1, 8), range(24)], names=["weekday", "hour"]).to_frame(index=False)
                  .merge(heat.assign(minutes=heat["median"] / 60), how="left", on=["weekday", "hour"]))
-    figures["heat"] = (charts.heatmap(grid_rows.fillna({"minutes": 0}), "hour", "weekday", "minutes",
+    figures["heat"] = (charts.heatmap(grid_rows, "hour", "weekday", "minutes",
                                       say("dash_fig_heatmap"), locale, say("dash_col_hour"), say("dash_col_weekday"),
                                       {h: f"{h:02d}h" for h in range(24)}, days, colorscale="YlOrRd",
-                                      z_format=",.0f") if not heat.empty else
+                                      z_format=",.0f", fill=None) if not heat.empty else
                        charts.empty_figure(say("dash_fig_heatmap"), locale))
     names = store.df("SELECT agent_id, coalesce(name, agent_id) AS agent_name FROM agents")
     agents = response_times.summarize(replies, "agent", settings)
