@@ -10,7 +10,6 @@ from pipeone_analytics.config import Settings
 from pipeone_analytics.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = ROOT.parent / "shared" / "realdata"
 DEMO_END = "2026-11-22"  # a Sunday: the demo's last full week is 2026-11-16..22
 
 
@@ -62,14 +61,6 @@ def demo_store(demo_db: Path, tmp_path: Path) -> Store:
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, path)
     return Store(path, Settings(db_path=path, reports_dir=tmp_path / "reports"))
-
-
-def realdata(name: str) -> Path:
-    """A file under ../shared/realdata, or a skip that says why it is absent."""
-    path = REALDATA / name
-    if not path.exists():
-        pytest.skip(f"real third-party data not available: {path} (it lives in ../shared/realdata)")
-    return path
 
 
 os.environ.setdefault("PIPEONE_LOCK_DEADLINE_SECONDS", "30")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import realdata
+from realdata import realdata
 from pipeone_analytics.errors import ImportFailed
 from pipeone_analytics.ingest.adapters import ADAPTERS, detect_format
 

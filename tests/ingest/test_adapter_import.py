@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import realdata
+from realdata import realdata
 from pipeone_analytics.core import response_times as rt
 from pipeone_analytics.core.ratings import ratings
 from pipeone_analytics.ingest import import_path

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from conftest import realdata
+from realdata import realdata
 from pipeone_analytics.config import Settings
 from pipeone_analytics.ingest import twitter_care
 

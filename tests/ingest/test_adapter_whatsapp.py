@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from conftest import realdata
+from realdata import realdata
 from pipeone_analytics.config import Settings
 from pipeone_analytics.errors import ImportFailed
 from pipeone_analytics.ingest import whatsapp
