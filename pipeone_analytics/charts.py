@@ -76,9 +76,17 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, locale: str, color: st
 
 
 def _axis_format(fig: go.Figure, axis: str, fmt: str | None) -> None:
-    """Tick and hover format of an axis (d3 format: ",d", ".0%", ",.1f")."""
-    if fmt:
-        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickformat=fmt, hoverformat=fmt)
+    """Tick and hover format of an axis (d3 format: ",d", ".0%", ",.1f"); whole-number axes up to 10 tick by 1
+    (",d" would otherwise print the half ticks plotly picks as repeated integers)."""
+    if not fmt:
+        return
+    extra = {}
+    if fmt == ",d":
+        values = [pd.to_numeric(pd.Series(getattr(trace, axis)), errors="coerce").max() for trace in fig.data
+                  if getattr(trace, axis) is not None]
+        if values and np.nansum(values) <= 10:  # the sum of the maxima bounds a stacked bar too
+            extra["dtick"] = 1
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickformat=fmt, hoverformat=fmt, **extra)
 
 
 def star_distribution(frame: pd.DataFrame, meaning: pd.DataFrame, title: str, locale: str,

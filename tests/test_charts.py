@@ -25,6 +25,9 @@ def test_bars_one_trace_per_colour_with_its_rows_and_keys() -> None:
     assert fig.layout.title.text == "Tickets" and fig.layout.xaxis.title.text == "Semana"
     assert fig.layout.separators == ",." and fig.layout.yaxis.tickformat == ",d"
     assert charts.bars(frame, "week", "tickets", "T", "en").layout.separators == ".,"
+    assert fig.layout.yaxis.dtick == 1  # at most 4 tickets: whole ticks 0..4, never "1, 1, 2, 2"
+    assert charts.bars(frame.assign(tickets=[30, 10, 40]), "week", "tickets", "T", "en",
+                       y_format=",d").layout.yaxis.dtick is None
 
 
 def test_star_distribution_carries_the_meaning_of_each_level() -> None:
