@@ -1,5 +1,8 @@
 """Daily pre-aggregates for the dashboards, computed once per store version, then filtered without the store.
 
+"Now" is when the aggregate was computed: a store that does not change keeps the tickets and messages that were
+there then (every import or inbox action changes the file, and so the version).
+
 A filter change on a dashboard then costs a scan of a few thousand aggregate rows instead of the messages.
 Only whole local days can be selected from a daily aggregate: filters give dates, and `end` includes its day
 (core.filters.Filters). The numbers equal core.tickets.ticket_counts and core.channels.channel_mix (tests).
@@ -7,7 +10,10 @@ Only whole local days can be selected from a daily aggregate: filters give dates
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import threading
+from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -36,24 +42,49 @@ GROUP BY ALL ORDER BY day, channel"""
 
 
 def store_version(store: Store) -> tuple:
-    """What identifies the store's content: its file's path, size and modification time (None in memory)."""
+    """What identifies the store's content: its file's (and write-ahead log's) size and modification time."""
     if store.path is None:
         return (id(store),)
     stat = store.path.stat()
-    return (str(store.path.resolve()), stat.st_size, stat.st_mtime_ns)
+    wal = Path(f"{store.path}.wal")
+    logged = (wal.stat().st_size, wal.stat().st_mtime_ns) if wal.exists() else ()
+    return (str(store.path.resolve()), stat.st_size, stat.st_mtime_ns, *logged)
+
+
+def cache_dir(store: Store) -> Path:
+    """Where a file store's aggregates are kept between processes: a folder beside the store file."""
+    return store.path.parent / f".{store.path.name}.aggregates"
 
 
 def _cached(store: Store, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """compute() once per store version and locale; an in-memory store is never cached (it has no version)."""
+    """compute() once per store version and locale: kept in this process and in a Parquet file beside the store,
+    so every Voilà kernel after the first reads it instead of scanning the messages. An in-memory store is never
+    cached (it has no version); an unwritable folder only costs the file cache."""
     if store.path is None:
         return compute()
     key = (name, store.settings.locale, *store_version(store))
     with _LOCK:
-        if key not in _CACHE:
-            for old in [k for k in _CACHE if k[0] == name and k[2] == key[2]]:
-                del _CACHE[old]
-            _CACHE[key] = compute()
-        return _CACHE[key]
+        if key in _CACHE:
+            return _CACHE[key]
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+        path = cache_dir(store) / f"{name}-{store.settings.locale}-{digest}.parquet"
+        try:
+            frame = pd.read_parquet(path)
+        except (OSError, ValueError):
+            frame = compute()
+            try:
+                path.parent.mkdir(exist_ok=True)
+                for old in path.parent.glob(f"{name}-{store.settings.locale}-*.parquet"):
+                    old.unlink(missing_ok=True)
+                partial = path.with_suffix(f".{os.getpid()}.tmp")
+                frame.to_parquet(partial, index=False)
+                os.replace(partial, path)
+            except OSError:
+                pass
+        for old in [k for k in _CACHE if k[:2] == key[:2]]:
+            del _CACHE[old]
+        _CACHE[key] = frame
+        return frame
 
 
 def ticket_facts(store: Store) -> pd.DataFrame:

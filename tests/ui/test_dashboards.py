@@ -148,3 +148,15 @@ def test_an_empty_selection_says_no_data(demo: Store) -> None:
                 continue
             texts = [a.text for a in fig.layout.annotations]
             assert texts == ["Sem dados para esta seleção"], (module.__name__, name, texts)
+
+
+def test_aggregates_are_kept_beside_the_store_for_the_next_kernel(demo_store: Store) -> None:
+    first = aggregates.ticket_facts(demo_store)
+    files = list(aggregates.cache_dir(demo_store).glob("tickets-*.parquet"))
+    assert len(files) == 1
+    aggregates._CACHE.clear()  # a new process: only the file is left
+    pd.testing.assert_frame_equal(aggregates.ticket_facts(demo_store), first)
+    with demo_store.write() as con:  # any write makes a new store version, so a new aggregate
+        con.execute("DELETE FROM tickets WHERE ticket_id = (SELECT min(ticket_id) FROM tickets)")
+    assert aggregates.ticket_facts(demo_store)["tickets"].sum() == first["tickets"].sum() - 1
+    assert len(list(aggregates.cache_dir(demo_store).glob("tickets-*.parquet"))) == 1  # the old file is gone
