@@ -15,24 +15,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import Table, bench_store  # noqa: E402
-from pipeone_analytics.config import Settings  # noqa: E402
+from benchmarks.common import Table, writable_store  # noqa: E402
 from pipeone_analytics.core.status import status_as_of  # noqa: E402
 from pipeone_analytics.ops import compose, conversations  # noqa: E402
 from pipeone_analytics.ops.audit import BoundStore  # noqa: E402
 from pipeone_analytics.ops.permissions import acting_user  # noqa: E402
 from pipeone_analytics.ops.state import conversation_state  # noqa: E402
-from pipeone_analytics.store import Store  # noqa: E402
 
 TARGET = 0.200
 
@@ -54,12 +50,7 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=10)
     args = p.parse_args()
 
-    source = bench_store(args.messages)
-    with tempfile.TemporaryDirectory(prefix="bench-actions-") as folder:
-        path = Path(folder) / "store.duckdb"
-        shutil.copy(source, path)
-        store = Store(path, Settings(db_path=path, locale="en"))
-        store.migrate()
+    with writable_store(args.messages) as store:
         counts = store.df("SELECT (SELECT count(*) FROM messages) AS messages, "
                           "(SELECT count(*) FROM events) AS events").iloc[0]
         manager = store.df("SELECT agent_id FROM agents WHERE role = 'manager' AND active ORDER BY agent_id")

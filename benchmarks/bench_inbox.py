@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import Table, bench_store  # noqa: E402
-from pipeone_analytics.config import Settings  # noqa: E402
+from benchmarks.common import Table, writable_store  # noqa: E402
 from pipeone_analytics.core.channels import default_reply_channel  # noqa: E402
 from pipeone_analytics.core.conversations import contact_profile, conversation_list  # noqa: E402
 from pipeone_analytics.core.filters import Filters  # noqa: E402
@@ -36,7 +33,6 @@ from pipeone_analytics.ops import conversations  # noqa: E402
 from pipeone_analytics.ops.permissions import acting_user  # noqa: E402
 from pipeone_analytics.ops.state import conversation_state  # noqa: E402
 from pipeone_analytics.ops.templates import templates  # noqa: E402
-from pipeone_analytics.store import Store  # noqa: E402
 from pipeone_analytics.ui.inbox import InboxApp  # noqa: E402
 
 LIST_TARGET, OPEN_TARGET, ACTION_TARGET = 0.300, 0.300, 0.200
@@ -64,12 +60,7 @@ def main() -> None:
     args = p.parse_args()
     n = args.repeat
 
-    source = bench_store(args.messages)
-    with tempfile.TemporaryDirectory(prefix="bench-inbox-") as folder:
-        path = Path(folder) / "store.duckdb"
-        shutil.copy(source, path)
-        store = Store(path, Settings(db_path=path, locale="en"))
-        store.migrate()
+    with writable_store(args.messages) as store:
         counts = store.df("SELECT (SELECT count(*) FROM messages) AS messages, "
                           "(SELECT count(*) FROM conversations) AS conversations").iloc[0]
         manager = store.df("SELECT agent_id FROM agents WHERE role = 'manager' AND active ORDER BY agent_id").iloc[0, 0]

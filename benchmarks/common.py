@@ -93,3 +93,22 @@ def bench_store(messages: int):
             import_path(Store(path, Settings(db_path=path)), export)
             (DATA / f"{path.name}.complete").touch()
     return path
+
+
+@__import__("contextlib").contextmanager
+def writable_store(messages: int, locale: str = "en"):
+    """A private, migrated copy of bench_store(messages) for benchmarks that write; deleted afterwards."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from pipeone_analytics.config import Settings
+    from pipeone_analytics.store import Store
+
+    source = bench_store(messages)
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
+        path = Path(folder) / "store.duckdb"
+        shutil.copy(source, path)
+        store = Store(path, Settings(db_path=path, locale=locale))
+        store.migrate()
+        yield store
