@@ -60,12 +60,15 @@ def default_reply_channel(source: Source, contact_ids: Iterable[str] | None = No
     """
     store = as_store(source)
     only = "TRUE" if contact_ids is None else "list_contains($ids::VARCHAR[], contact_id)"
+    # pushed into the messages scan: rows of other contacts never reach the join (a NULL contact_id may
+    # still belong to one of them through its conversation, so those rows go on to `picked`'s filter)
+    scan = "TRUE" if contact_ids is None else "(m.contact_id IS NULL OR list_contains($ids::VARCHAR[], m.contact_id))"
     sql = f"""
     WITH msgs AS (
         SELECT coalesce(m.contact_id, c.contact_id) AS contact_id, m.channel, m.direction, m.sender_type,
                m.sent_at, m.message_id
         FROM messages m LEFT JOIN conversations c USING (conversation_id)
-        WHERE m.sent_at <= $as_of AND m.sender_type <> 'note'
+        WHERE m.sent_at <= $as_of AND m.sender_type <> 'note' AND {scan}
     ),
     picked AS (
         SELECT contact_id,

@@ -71,3 +71,21 @@ def test_channel_mix_per_day_and_week() -> None:
 def test_channel_mix_rejects_an_unknown_period() -> None:
     with pytest.raises(ValidationError, match="period 'year'"):
         channels.channel_mix(contacts_scenario().store(), period="year")
+
+
+def test_default_reply_channel_of_named_contacts_reads_messages_without_contact_id() -> None:
+    """A message with no contact_id belongs to its conversation's contact, also when contacts are named."""
+    sc = Scenario()
+    sc.contact("k1")
+    sc.contact("k2")
+    sc.conversation("c1", "k1")
+    sc.conversation("c2", "k2")
+    sc.inbound("c1", "2026-11-02 10:00", channel="sms")
+    sc.inbound("c2", "2026-11-02 11:00", channel="email")
+    sc.inbound("c1", "2026-11-03 09:00", channel="whatsapp")
+    frames = sc.frames()
+    frames["messages"].loc[frames["messages"]["sent_at"] == frames["messages"]["sent_at"].max(),
+                           "contact_id"] = None  # the latest message of k1 names no contact
+    got = channels.default_reply_channel(frames, ["k1"]).to_dict("records")
+    # k1's last inbound is the 2026-11-03 WhatsApp message, found through conversation c1
+    assert got == [{"contact_id": "k1", "channel": "whatsapp", "basis": "last_inbound"}]
