@@ -54,8 +54,13 @@ def label_params(locale: str) -> dict[str, str]:
             "inactive_category": i18n.MESSAGES["inactive_category"][locale]}
 
 
+# The joins of the period's tickets only: the period is applied before the channel lookup over messages.
+PERIOD_TICKETS_SQL = TICKET_JOINS_SQL.format(
+    tickets=f"(SELECT * FROM tickets WHERE {in_period('resolved_at')})", messages="messages")
+
+
 def _filtered(where: str = "") -> str:
-    return (f"SELECT * FROM ({TICKETS_SQL}) WHERE {in_period('resolved_at')} AND {in_list('channel', 'channels')} "
+    return (f"SELECT * FROM ({PERIOD_TICKETS_SQL}) WHERE {in_list('channel', 'channels')} "
             f"AND {in_list('resolved_by', 'agents')} AND {in_list('resolver_team', 'teams')} "
             f"AND {in_list('category_id', 'categories')} {where}")
 
