@@ -88,14 +88,15 @@ class InboxApp(w.VBox):
         with self.ctx.reading():
             self._load(conversation_id)
 
-    def _load(self, conversation_id: str) -> None:
+    def _load(self, conversation_id: str) -> dict | None:
+        """Show one conversation; returns its list row (conversation_list columns), None when unreadable."""
         page = self.ctx.attempt(lambda: conversation_list(self.ctx.source, conversation_ids=[conversation_id]))
         if page is None:
-            return
+            return None
         if page.items.empty:
             self.notice.show(i18n.t("ops_unknown_conversation", self.ctx.locale, conversation=conversation_id),
                              "error")
-            return
+            return None
         state = page.items.iloc[0].to_dict()
         profile = self.ctx.attempt(lambda: contact_profile(self.ctx.source, state["contact_id"]))
         row = profile.iloc[0].to_dict() if profile is not None and len(profile) else {}
@@ -111,6 +112,7 @@ class InboxApp(w.VBox):
         else:
             self.composer.state = state
             self.ctx.gate(self.composer.send_button, "compose", state)
+        return state
 
     def open_profile(self) -> None:
         """Show the selected contact's profile on the right."""
@@ -120,8 +122,7 @@ class InboxApp(w.VBox):
     def after_action(self, conversation_id: str) -> None:
         """After a write: the conversation, its timeline and the list are read again (one connection)."""
         with self.ctx.reading():
-            self._load(conversation_id)
-            self.list.update(conversation_id)
+            self.list.update(conversation_id, self._load(conversation_id))
 
     def after_contact_saved(self) -> None:
         """A name or phone changed: the header and the list show it."""

@@ -130,25 +130,32 @@ class ListPane(w.VBox):
             else:
                 card.remove_class("p1-selected")
 
-    def update(self, conversation_id: str) -> None:
+    def update(self, conversation_id: str, row: dict | None = None) -> None:
         """After an action on one conversation: its card is read again and moves to the top (the action is its
-        newest activity), or leaves the list when it no longer matches the filters. A search reloads the list."""
+        newest activity), or leaves the list when it no longer matches the filters. A search reloads the list.
+        `row`, the conversation's fresh unfiltered list row, is used as it is when no filter is set."""
         query = self.query()
         if query["search"]:
             self.reload()
             return
         del query["search"]
-        with self.ctx.reading():
-            page = self.ctx.attempt(lambda: conversation_list(self.ctx.source, conversation_ids=[conversation_id],
-                                                              **query))
-        if page is None:
-            return
+        unfiltered = not (query["statuses"] or query["unassigned"] or query["filters"].channels
+                          or query["filters"].agents)
+        if row is not None and unfiltered:
+            items = pd.DataFrame([row])
+        else:
+            with self.ctx.reading():
+                page = self.ctx.attempt(lambda: conversation_list(
+                    self.ctx.source, conversation_ids=[conversation_id], **query))
+            if page is None:
+                return
+            items = page.items
         rest = self.items[self.items["conversation_id"] != conversation_id] if len(self.items) else self.items
         old = self._cards.pop(conversation_id, None)
         children = [c for c in self.rows.children if c is not old and c in self._cards.values()]
-        if len(page.items):
-            self.items = pd.concat([page.items, rest], ignore_index=True)
-            children.insert(0, self._card(page.items.iloc[0].to_dict()))
+        if len(items):
+            self.items = pd.concat([items, rest], ignore_index=True)
+            children.insert(0, self._card(items.iloc[0].to_dict()))
         else:
             self.items = rest.reset_index(drop=True)
         self.rows.children = children
