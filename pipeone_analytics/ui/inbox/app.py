@@ -46,6 +46,7 @@ class InboxApp(w.VBox):
         self.composer = Composer(self.ctx, folder, self.after_action)
         self.profile = ProfilePane(self.ctx, self.after_contact_saved)
         self.state: dict | None = None
+        self.contact_row: dict = {}
         center = w.VBox([self.actions, self.timeline, self.composer],
                         layout=w.Layout(width="48%", height="100%", flex="1 1 auto"))
         center.add_class("p1-pane")
@@ -88,8 +89,10 @@ class InboxApp(w.VBox):
         with self.ctx.reading():
             self._load(conversation_id)
 
-    def _load(self, conversation_id: str) -> dict | None:
-        """Show one conversation; returns its list row (conversation_list columns), None when unreadable."""
+    def _load(self, conversation_id: str, contact_unchanged: bool = False) -> dict | None:
+        """Show one conversation; returns its list row (conversation_list columns), None when unreadable.
+
+        contact_unchanged: the contact's profile row read last time still holds (a conversation action)."""
         page = self.ctx.attempt(lambda: conversation_list(self.ctx.source, conversation_ids=[conversation_id]))
         if page is None:
             return None
@@ -98,9 +101,11 @@ class InboxApp(w.VBox):
                              "error")
             return None
         state = page.items.iloc[0].to_dict()
-        profile = self.ctx.attempt(lambda: contact_profile(self.ctx.source, state["contact_id"]))
-        row = profile.iloc[0].to_dict() if profile is not None and len(profile) else {}
         same_contact = self.state is not None and self.state["contact_id"] == state["contact_id"]
+        if not (contact_unchanged and same_contact and self.contact_row):
+            profile = self.ctx.attempt(lambda: contact_profile(self.ctx.source, state["contact_id"]))
+            self.contact_row = profile.iloc[0].to_dict() if profile is not None and len(profile) else {}
+        row = self.contact_row
         self.state = state
         self.actions.show(state, row)
         if same_contact:
@@ -122,7 +127,7 @@ class InboxApp(w.VBox):
     def after_action(self, conversation_id: str) -> None:
         """After a write: the conversation, its timeline and the list are read again (one connection)."""
         with self.ctx.reading():
-            self.list.update(conversation_id, self._load(conversation_id))
+            self.list.update(conversation_id, self._load(conversation_id, contact_unchanged=True))
 
     def after_contact_saved(self) -> None:
         """A name or phone changed: the header and the list show it."""
