@@ -1,7 +1,6 @@
 """Shared fixtures: settings, an empty file store, and the demo store (generated once per session)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -61,6 +60,3 @@ def demo_store(demo_db: Path, tmp_path: Path) -> Store:
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, path)
     return Store(path, Settings(db_path=path, reports_dir=tmp_path / "reports"))
-
-
-os.environ.setdefault("PIPEONE_LOCK_DEADLINE_SECONDS", "30")
