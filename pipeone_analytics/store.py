@@ -13,6 +13,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import duckdb
 import pandas as pd
 
+from . import derived
 from .config import Settings, load_settings
 from .errors import StoreError, StoreLocked
 
@@ -73,6 +74,8 @@ class Store:
                 con.register("_frame", frame)
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
                 con.unregister("_frame")
+            if {"messages", "conversations"} & set(frames):
+                derived.refresh_ledger(con)
         return store
 
     def _configure(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -175,6 +178,7 @@ class Store:
                 con.execute("BEGIN TRANSACTION")
                 try:
                     con.execute(sql)
+                    derived.after_migration(con, version)
                     con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
                     con.execute("COMMIT")
                 except duckdb.Error:

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from .. import i18n
 from ..core.channels import default_reply_channel
+from ..derived import refresh_ledger
 from ..errors import ValidationError
 from ..store import Store
 from .attachments import check_attachments
@@ -93,9 +94,13 @@ def draft(store: Store, actor: Actor | None, conversation_id: str, body: str | N
 
 
 def compose(store: Store, actor: Actor | None, conversation_id: str, body: str | None = None,
-            template_id: str | None = None, channel: str | None = None, attachments: Iterable[Any] = ()) -> Sent:
-    """Send: one outbox row (queued) plus the outbound message by the acting agent, in one transaction."""
-    with audited(store, actor, "compose", "conversation", conversation_id, conversation_id=conversation_id) as op:
+            template_id: str | None = None, channel: str | None = None, attachments: Iterable[Any] = (),
+            held: Mapping[str, Any] | None = None) -> Sent:
+    """Send: one outbox row (queued) plus the outbound message by the acting agent, in one transaction.
+
+    held: the conversation's state as the caller holds it, with its version (ops/state.py)."""
+    with audited(store, actor, "compose", "conversation", conversation_id, conversation_id=conversation_id,
+                 held=held) as op:
         d = _draft(op.store, op.actor, op.conversation, body, template_id, channel, attachments)
         message_id, outbox_id = new_id(), new_id()
         files = json.dumps(list(d.attachments)) if d.attachments else None
@@ -104,6 +109,9 @@ def compose(store: Store, actor: Actor | None, conversation_id: str, body: str |
                        "VALUES (?, ?, ?, ?, 'outbound', ?, 'agent', ?, ?, ?, ?)",
                        [message_id, conversation_id, d.contact_id, d.channel, op.at, op.actor.agent_id, d.body,
                         d.template_id, files])
+        op.con.execute("CREATE TEMP TABLE _composed AS SELECT ?::VARCHAR AS conversation_id", [conversation_id])
+        refresh_ledger(op.con, "_composed")  # the new message may answer the last turn (DESIGN 4.1)
+        op.con.execute("DROP TABLE _composed")
         op.con.execute("INSERT INTO outbox (outbox_id, created_at, conversation_id, contact_id, message_id, agent_id, "
                        "channel, template_id, body, attachments, encoding, segments, status) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')",

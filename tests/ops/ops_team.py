@@ -9,7 +9,7 @@ from pipeone_analytics.store import Store
 from scenario import Scenario
 
 TABLES = ("events", "tickets", "audit_log", "outbox", "messages", "conversations", "contacts", "agents", "categories",
-          "templates", "settings")
+          "templates", "settings", "interaction_ledger")
 
 
 def team() -> Scenario:

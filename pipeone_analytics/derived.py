@@ -1,0 +1,92 @@
+"""Derived tables of the store: rows computed from the canonical tables and kept up to date by every writer.
+
+`interaction_ledger` (migrations/002) holds THE interaction ledger of DESIGN 4.1, one row per response.
+One conversation's messages, without notes and automation, are taken in time order; equal `sent_at`
+values are ordered by `message_id`, so the order (and so every turn) is deterministic. Consecutive
+messages with the same direction form a turn; every turn after the first is a response to the turn
+before it, measured from the first message of that turn to the first message of the response.
+Because that order is total and a row looks only backwards, the ledger as of any time T is exactly
+the rows with to_at <= T, so one table serves every as_of. Settings (timezone, business hours) are
+applied at query time, never stored.
+
+Whoever changes messages, or a conversation's contact_id (the ledger's contact_id falls back on it),
+calls refresh_ledger for those conversations inside the same transaction: the import, ops (compose),
+Store.from_frames, and Store.migrate when it creates the table. This module takes a DuckDB connection
+and imports nothing of the package.
+"""
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+LEDGER_TABLE = "interaction_ledger"
+LEDGER_COLUMNS = ("conversation_id", "contact_id", "direction", "from_message_id", "from_at",
+                  "to_message_id", "to_at", "channel", "agent_id", "seconds")
+# Migrations after which the whole ledger is rebuilt (they create or redefine the table).
+LEDGER_MIGRATIONS = frozenset({2})
+
+
+def ledger_sql(scope: str = "TRUE") -> str:
+    """SELECT of every response of the conversations kept by `scope` (DESIGN 4.1), over all their messages.
+
+    `scope` is a constant SQL predicate over conversation_id that keeps or drops whole conversations.
+    Columns: conversation_id, contact_id (of the response message, else of its conversation), direction
+    ('agent_reply' | 'contact_reply'), from_message_id, from_at, to_message_id, to_at, channel (of the
+    response), agent_id (sender of an agent reply; for a contact reply, sender of the first message of
+    the agent turn answered), seconds (to_at - from_at).
+    """
+    return f"""
+    SELECT conversation_id, contact_id,
+           CASE direction WHEN 'outbound' THEN 'agent_reply' ELSE 'contact_reply' END AS direction,
+           from_message_id, from_at, message_id AS to_message_id, sent_at AS to_at, channel,
+           CASE direction WHEN 'outbound' THEN agent_id ELSE from_agent_id END AS agent_id,
+           (epoch_us(sent_at) - epoch_us(from_at)) / 1e6 AS seconds
+    FROM (
+        SELECT *, lag(message_id) OVER turn AS from_message_id, lag(sent_at) OVER turn AS from_at,
+               lag(agent_id) OVER turn AS from_agent_id
+        FROM (
+            SELECT *, direction IS DISTINCT FROM lag(direction) OVER msg AS turn_start
+            FROM (
+                SELECT m.message_id, m.conversation_id, coalesce(m.contact_id, c.contact_id) AS contact_id,
+                       m.channel, m.direction, m.sent_at, m.agent_id
+                FROM (SELECT * FROM messages WHERE sender_type NOT IN ('note', 'automation') AND ({scope})) m
+                LEFT JOIN conversations c ON m.contact_id IS NULL AND c.conversation_id = m.conversation_id
+            ) m
+            WINDOW msg AS (PARTITION BY conversation_id ORDER BY sent_at, message_id)
+        ) t
+        WHERE turn_start
+        WINDOW turn AS (PARTITION BY conversation_id ORDER BY sent_at, message_id)
+    ) r
+    WHERE from_at IS NOT NULL"""
+
+
+def _table_name(name: str) -> str:
+    """A table name checked to be a plain identifier, so it can be written into SQL (names cannot be bound)."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"'{name}' is not a plain table name")
+    return name
+
+
+def refresh_ledger(con: duckdb.DuckDBPyConnection, conversations: str | None = None) -> int:
+    """Rebuild the ledger rows of the conversations listed in table `conversations` (all when None); rows written.
+
+    `conversations` names a (temp) table with a column conversation_id; duplicates are fine. Runs in the
+    caller's transaction: call it after the writes to messages or conversations, before COMMIT.
+    """
+    columns = ", ".join(LEDGER_COLUMNS)
+    if conversations is None:
+        con.execute(f"DELETE FROM {LEDGER_TABLE}")
+        scope = "TRUE"
+    else:
+        listed = f"(SELECT conversation_id FROM {_table_name(conversations)})"
+        con.execute(f"DELETE FROM {LEDGER_TABLE} WHERE conversation_id IN {listed}")
+        scope = f"conversation_id IN {listed}"
+    return con.execute(f"INSERT INTO {LEDGER_TABLE} ({columns}) SELECT {columns} FROM ({ledger_sql(scope)})"
+                       ).fetchone()[0]
+
+
+def after_migration(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """Build the derived rows a just-applied migration needs (the whole ledger after LEDGER_MIGRATIONS)."""
+    if version in LEDGER_MIGRATIONS:
+        refresh_ledger(con)
