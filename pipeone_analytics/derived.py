@@ -16,6 +16,7 @@ and imports nothing of the package.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import duckdb
@@ -68,22 +69,26 @@ def _table_name(name: str) -> str:
     return name
 
 
-def refresh_ledger(con: duckdb.DuckDBPyConnection, conversations: str | None = None) -> int:
+def refresh_ledger(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
+                   since: dt.datetime | None = None) -> int:
     """Rebuild the ledger rows of the conversations listed in table `conversations` (all when None); rows written.
 
-    `conversations` names a (temp) table with a column conversation_id; duplicates are fine. Runs in the
-    caller's transaction: call it after the writes to messages or conversations, before COMMIT.
+    `conversations` names a (temp) table with a column conversation_id; duplicates are fine. With `since`,
+    only rows with to_at >= since are rebuilt: enough when every message changed was sent at or after
+    since, because a row depends only on messages up to its to_at. Runs in the caller's transaction:
+    call it after the writes to messages or conversations, before COMMIT.
     """
     columns = ", ".join(LEDGER_COLUMNS)
-    if conversations is None:
-        con.execute(f"DELETE FROM {LEDGER_TABLE}")
-        scope = "TRUE"
-    else:
-        listed = f"(SELECT conversation_id FROM {_table_name(conversations)})"
-        con.execute(f"DELETE FROM {LEDGER_TABLE} WHERE conversation_id IN {listed}")
-        scope = f"conversation_id IN {listed}"
-    return con.execute(f"INSERT INTO {LEDGER_TABLE} ({columns}) SELECT {columns} FROM ({ledger_sql(scope)})"
-                       ).fetchone()[0]
+    kept = ["TRUE" if conversations is None else
+            f"conversation_id IN (SELECT conversation_id FROM {_table_name(conversations)})"]
+    params = {}
+    if since is not None:
+        kept.append("to_at >= $since::TIMESTAMPTZ")
+        params["since"] = since
+    where = " AND ".join(kept)
+    con.execute(f"DELETE FROM {LEDGER_TABLE} WHERE {where}", params)
+    return con.execute(f"INSERT INTO {LEDGER_TABLE} ({columns}) SELECT {columns} FROM ({ledger_sql(kept[0])}) "
+                       f"WHERE {where}", params).fetchone()[0]
 
 
 def after_migration(con: duckdb.DuckDBPyConnection, version: int) -> None:

@@ -110,7 +110,7 @@ def compose(store: Store, actor: Actor | None, conversation_id: str, body: str |
                        [message_id, conversation_id, d.contact_id, d.channel, op.at, op.actor.agent_id, d.body,
                         d.template_id, files])
         op.con.execute("CREATE TEMP TABLE _composed AS SELECT ?::VARCHAR AS conversation_id", [conversation_id])
-        refresh_ledger(op.con, "_composed")  # the new message may answer the last turn (DESIGN 4.1)
+        refresh_ledger(op.con, "_composed", since=op.at)  # it may answer the last turn (DESIGN 4.1)
         op.con.execute("DROP TABLE _composed")
         op.con.execute("INSERT INTO outbox (outbox_id, created_at, conversation_id, contact_id, message_id, agent_id, "
                        "channel, template_id, body, attachments, encoding, segments, status) "

@@ -184,3 +184,19 @@ def test_incremental_refresh_equals_a_full_rebuild(batches: list[list[tuple[str,
         with store.write() as con:
             derived.refresh_ledger(con)
         pd.testing.assert_frame_equal(incremental, table(store))
+
+
+def test_refresh_since_rebuilds_only_the_rows_from_then_on():
+    scn, _ = _two_conversations()
+    store = scn.store()
+    # a contact message at 11:10 adds nothing (same turn as in3 11:00); an agent reply at 11:15 answers in3:
+    # in3 11:00 -> late 11:15 = 900 s credited to ann
+    _insert(store, [_message("more", "v", "2026-11-02 11:10", "inbound", "contact"),
+                    _message("late", "v", "2026-11-02 11:15", "outbound", "agent", "ann")], None)
+    with store.write() as con:
+        con.execute("DELETE FROM interaction_ledger WHERE to_message_id = 'late'")  # as before the reply
+        con.execute("CREATE TEMP TABLE touched AS SELECT 'v' AS conversation_id")
+        since = pd.Timestamp("2026-11-02 11:10", tz="America/Sao_Paulo")
+        assert derived.refresh_ledger(con, "touched", since=since) == 1  # only the 11:15 row is rewritten
+    rows = assert_fresh(store)
+    assert rows[SHOWN].values.tolist()[-2] == ["v", "agent_reply", "in3", "late", 900.0, "ann"]
