@@ -6,6 +6,7 @@ import json
 import re
 import time
 import zoneinfo
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -15,14 +16,14 @@ from tqdm import tqdm
 
 from ..errors import ImportFailed
 from ..store import Store
-from . import adapters
-from .readers import relation
+from . import adapters, direct, ledger
+from .readers import Relation, relation
 from .result import ImportResult
 from .sources import Part, file_info, find_parts, opened
 from .staging import (create_stage, create_vocabulary, derive_phones, fill_message_contacts,
                       normalize_vocabularies, reader_rejects, reject_duplicates, stage_name, stage_part,
                       stage_rejects, typed_select)
-from .tables import DERIVED, ORDER, TABLES, map_columns
+from .tables import DERIVED, ORDER, TABLES, TableSpec, map_columns
 from .upsert import upsert
 
 # During an import DuckDB's buffer pool may use this share of Settings.memory_limit; the rest is left for
@@ -105,59 +106,116 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
         if memory:  # a file store: its connection closes with the import
             con.execute("SET memory_limit = ?", [f"{memory // 10**6}MB"])
         create_vocabulary(con)
-        run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM import_runs").fetchone()[0]
+        ledger.start(con)
+        everything = False  # a table the ledger reads was empty and got rows: rebuild the whole ledger
+        run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM import_runs").fetchall()[0][0]
         result = ImportResult(run_id, source, fmt, tz, warnings=warnings)
         tables = [t for t in ORDER if any(p.table == t for p in parts)]
         for table in tqdm(tables, desc="import", unit="table", disable=None, leave=False):
             t0 = time.perf_counter()
             mine = [(i, p) for i, p in enumerate(parts) if p.table == table]
             files += [file_info(p) for _, p in mine if p.path is not None]
+            empty = table in ledger.LEDGER_TABLES and not con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             result.counts[table] = _import_table(con, store, run_id, table, mine, warnings, memory)
+            everything |= empty and result.counts[table]["inserted"] > 0
             result.seconds[table] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        result.ledger_rows = ledger.refresh(con, everything)
+        result.ledger_seconds = time.perf_counter() - t0
         _record_run(con, result, started, files)
     return result
 
 
 def _import_table(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, table: str,
                   mine: list[tuple[int, Part]], warnings: list[str], memory: int | None) -> dict[str, int]:
-    """Stage every part of one table, reject bad rows and duplicates, upsert the rest; the table's counts."""
+    """Import every part of one table: straight from a single clean part when it can (direct), else staged;
+    the table's counts."""
     spec = TABLES[table]
-    size = sum(p.path.stat().st_size for _, p in mine if p.path is not None)
+    sources = [_source(con, spec, idx, part, warnings) for idx, part in mine]
+    present = set().union(*(s.present for s in sources))
+    if table == "contacts" and "phone" in present:
+        present |= set(DERIVED["contacts"])
+    try:
+        counts = _import_direct(con, spec, sources, sorted(present)) if len(sources) == 1 and table not in DERIVED \
+            else None
+        return counts or _import_staged(con, store, run_id, spec, sources, sorted(present), memory)
+    finally:
+        for source in sources:
+            if source.part.frame is not None:
+                con.unregister(f"_ingest_frame_{source.idx}")
+
+
+@dataclass
+class Source:
+    """One part of a table read as text: its relation, its column map and its typed select."""
+
+    idx: int
+    part: Part
+    rel: Relation
+    sql: str
+    params: dict[str, Any]
+    present: set[str]
+
+
+def _source(con: duckdb.DuckDBPyConnection, spec: TableSpec, idx: int, part: Part, warnings: list[str]) -> Source:
+    """A part's relation and typed select; fatal when it lacks a required column."""
+    rel = relation(con, part, idx)
+    cmap = map_columns(spec, rel.names)
+    missing = [c for c in spec.columns if c.required and c.name not in cmap.columns and c.name not in cmap.flags]
+    if missing:
+        col = missing[0]
+        also = f" (or {', '.join(col.aliases + tuple(col.flags))})" if col.aliases or col.flags else ""
+        raise ImportFailed(f"{part.label}: missing required column {col.name}{also}")
+    if cmap.ignored:
+        warnings.append(f"{part.label}: ignored column(s) {', '.join(cmap.ignored)}")
+    present = set(cmap.columns) | set(cmap.flags) | ({"attributes"} if cmap.extras else set())
+    if spec.name == "messages":
+        present |= {"contact_id", "sender_type"}
+    sql, params = typed_select(spec, cmap, rel, idx)
+    return Source(idx, part, rel, sql, params, present)
+
+
+def _import_direct(con: duckdb.DuckDBPyConnection, spec: TableSpec, sources: list[Source],
+                   present: list[str]) -> dict[str, int] | None:
+    """Counts of a single clean part written without a stage (direct), or None when it must be staged."""
+    [source] = sources
+    extra = "TRUE"
+    if spec.name == "messages" and con.execute("SELECT count(*) FROM conversations").fetchone()[0]:
+        extra = "contact_id IS NOT NULL"  # else staging fills it from the conversation (fill_message_contacts)
+    try:
+        if con.execute(f"SELECT count(*) FROM {spec.name}").fetchone()[0] == 0:
+            n = direct.insert_fresh(con, spec, source.rel, source.sql, source.params, extra)
+            return None if n is None else {"read": n, "inserted": n, "updated": 0, "unchanged": 0, "rejected": 0}
+        n = direct.all_unchanged(con, spec, source.rel, source.sql, source.params, extra, present)
+    except duckdb.Error as exc:
+        raise ImportFailed(f"{source.part.label}: cannot read: {str(exc).splitlines()[0]}") from None
+    return None if n is None else {"read": n, "inserted": 0, "updated": 0, "unchanged": n, "rejected": 0}
+
+
+def _import_staged(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, spec: TableSpec,
+                   sources: list[Source], present: list[str], memory: int | None) -> dict[str, int]:
+    """Stage every part, reject bad rows and duplicates, upsert the rest; the table's counts."""
+    size = sum(s.part.path.stat().st_size for s in sources if s.part.path is not None)
     create_stage(con, spec, temporary=memory is None or size * STAGE_BYTES_PER_FILE_BYTE <= memory / 2)
-    present: set[str] = set()
     read = rejected = 0
-    for idx, part in mine:
-        rel = relation(con, part, idx)
-        cmap = map_columns(spec, rel.names)
-        missing = [c for c in spec.columns if c.required and c.name not in cmap.columns and c.name not in cmap.flags]
-        if missing:
-            col = missing[0]
-            also = f" (or {', '.join(col.aliases + tuple(col.flags))})" if col.aliases or col.flags else ""
-            raise ImportFailed(f"{part.label}: missing required column {col.name}{also}")
-        if cmap.ignored:
-            warnings.append(f"{part.label}: ignored column(s) {', '.join(cmap.ignored)}")
-        present |= set(cmap.columns) | set(cmap.flags) | ({"attributes"} if cmap.extras else set())
-        sql, params = typed_select(spec, cmap, rel, idx)
+    for source in sources:
         try:
-            read += stage_part(con, spec, sql, params)
+            read += stage_part(con, spec, source.sql, source.params)
         except duckdb.Error as exc:
-            raise ImportFailed(f"{part.label}: cannot read: {str(exc).splitlines()[0]}") from None
-        if rel.rejects:
-            bad_lines = reader_rejects(con, spec, rel, idx, run_id, header_lines=1 if part.fmt == "csv" else 0)
+            raise ImportFailed(f"{source.part.label}: cannot read: {str(exc).splitlines()[0]}") from None
+        if source.rel.rejects:
+            bad_lines = reader_rejects(con, spec, source.rel, source.idx, run_id,
+                                       header_lines=1 if source.part.fmt == "csv" else 0)
             read += bad_lines
             rejected += bad_lines
-        if part.frame is not None:
-            con.unregister(f"_ingest_frame_{idx}")
     normalize_vocabularies(con, spec)
-    if table == "contacts" and "phone" in present:
+    if spec.name == "contacts" and "phone" in present:
         derive_phones(con, spec, store.settings.phone_region)
-        present |= set(DERIVED["contacts"])
-    if table == "messages":
+    if spec.name == "messages":
         fill_message_contacts(con, spec)
-        present |= {"contact_id", "sender_type"}
     reject_duplicates(con, spec)
     rejected += stage_rejects(con, spec, run_id)
-    inserted, updated, unchanged = upsert(con, spec, sorted(present))
+    inserted, updated, unchanged = upsert(con, spec, present)
     con.execute(f"DROP TABLE {stage_name(spec)}")
     return {"read": read, "inserted": inserted, "updated": updated, "unchanged": unchanged, "rejected": rejected}
 

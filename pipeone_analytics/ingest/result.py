@@ -10,7 +10,6 @@ COUNTS = ("read", "inserted", "updated", "unchanged", "rejected")
 class ImportResult:
     """counts: {table: {read, inserted, updated, unchanged, rejected}}; read = the other four summed."""
 
-
     run_id: int
     source: str
     fmt: str
@@ -18,6 +17,8 @@ class ImportResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)   # wall time per table, file hashing included
     warnings: list[str] = field(default_factory=list)
+    ledger_rows: int = 0        # interaction ledger rows rebuilt for the conversations this import changed
+    ledger_seconds: float = 0.0
 
     def total(self, what: str) -> int:
         """One count summed over every table."""
@@ -32,6 +33,8 @@ class ImportResult:
                          + f"{self.seconds.get(table, 0):>10.2f}")
         lines.append(f"{'total':<14}" + "".join(f"{self.total(c):>12,}" for c in COUNTS)
                      + f"{sum(self.seconds.values()):>10.2f}")
+        if self.ledger_rows:
+            lines.append(f"interaction ledger: {self.ledger_rows:,} rows rebuilt in {self.ledger_seconds:.2f} s")
         lines += [f"warning: {w}" for w in self.warnings]
         if self.total("rejected"):
             lines.append(f"{self.total('rejected'):,} rejected rows with their reasons: "
