@@ -308,10 +308,11 @@ def test_import_memory_is_a_share_of_the_setting() -> None:
 
 def test_stage_in_the_store_file_gives_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Big tables are staged in the store file, not in memory: force that path and compare with the default.
+    # A repeated message makes the messages table take the stage too (a clean single file would not).
     from pipeone_analytics.config import Settings
     from pipeone_analytics.ingest import importer
 
-    export = write(tmp_path / "export", FULL)
+    export = write(tmp_path / "export", {**FULL, "messages.csv": MESSAGES + MESSAGES.splitlines(True)[1]})
     expected = Store(tmp_path / "a.duckdb", Settings(db_path=tmp_path / "a.duckdb"))
     import_path(expected, export)
     monkeypatch.setattr(importer, "STAGE_BYTES_PER_FILE_BYTE", 1e12)
@@ -319,6 +320,7 @@ def test_stage_in_the_store_file_gives_the_same_result(tmp_path: Path, monkeypat
     first = import_path(store, export)
     second = import_path(store, export)
     assert second.total("unchanged") == first.total("inserted") == 15
+    assert second.total("rejected") == first.total("rejected") == 1
     for table in ("messages", "contacts", "agents", "tickets"):
         pd.testing.assert_frame_equal(_table(store, table), _table(expected, table))
     tables = store.df("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_ingest%'")
