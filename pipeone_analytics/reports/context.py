@@ -40,6 +40,13 @@ class ReportContext:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def memo_many(self, keys: Sequence[tuple], compute: Callable[[list[tuple]], Sequence[Any]]) -> list[Any]:
+        """The values of keys; those not computed yet come from one compute(missing keys) call, in that order."""
+        missing = [key for key in dict.fromkeys(keys) if key not in self._memo]
+        if missing:
+            self._memo.update(zip(missing, compute(missing), strict=True))
+        return [self._memo[key] for key in keys]
+
     @property
     def locale(self) -> str:
         return self.settings.locale

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -57,10 +57,28 @@ def star_levels(ctx: ReportContext, period: Period) -> pd.DataFrame:
     return rows[["contact_id", "stars"]].reset_index(drop=True)
 
 
+def summaries(ctx: ReportContext, metrics: Sequence[str], by: str | None, period: Period) -> dict[str, pd.DataFrame]:
+    """response_times.summarize of each metric in a period, by a key or overall (columns: see summarize).
+
+    The metrics not computed yet come from core's multi-metric path in one call: one connection, one cycle fold
+    and one ledger for all of them.
+    """
+    keys = [("summarize", metric, by, period) for metric in metrics]
+    values = ctx.memo_many(keys, lambda missing: response_times._summaries(  # noqa: SLF001 - see docstring
+        ctx.store, [key[1] for key in missing], response_times._by_columns(by, response_times.COLUMNS),  # noqa: SLF001
+        ctx.filters(period)))
+    return dict(zip(metrics, values))
+
+
 def summary(ctx: ReportContext, metric: str, by: str | None, period: Period) -> pd.DataFrame:
-    """response_times.summarize of a metric in a period, by a key or overall (columns: see summarize)."""
-    return ctx.memo(("summarize", metric, by, period), lambda: response_times.summarize(
-        metric, by, source=ctx.store, filters=ctx.filters(period)))
+    """response_times.summarize of one metric in a period, by a key or overall (columns: see summarize)."""
+    return summaries(ctx, (metric,), by, period)[metric]
+
+
+def period_metrics(ctx: ReportContext, period: Period) -> tuple[str, ...]:
+    """The response metrics the summary shows for a period: the SLA section's for the report's period, the first
+    response alone (a key figure) for the previous one. Asked for together, they share one cycle fold."""
+    return SLA_METRICS if period == ctx.period else ("first_response_time",)
 
 
 def backlog_days(ctx: ReportContext, period: Period) -> pd.DataFrame:
@@ -77,7 +95,7 @@ def backlog_days(ctx: ReportContext, period: Period) -> pd.DataFrame:
 def kpis(ctx: ReportContext, period: Period) -> dict[str, float]:
     """The summary's key figures for one period (keys are report_kpi_* names)."""
     mix = _messages(ctx, period)
-    frt = summary(ctx, "first_response_time", None, period)
+    frt = summaries(ctx, period_metrics(ctx, period), None, period)["first_response_time"]
     threshold = sla_threshold(ctx)
     backlog = backlog_days(ctx, period)
     last_day = backlog[backlog["day"] == backlog["day"].max()]
@@ -245,6 +263,7 @@ def stars(ctx: ReportContext) -> Section:
 
 def ticket_totals(ctx: ReportContext, by: str, period: Period | None = None) -> pd.DataFrame:
     """Tickets of the period per type or category, most first. Columns: key, label, tickets, share."""
+    period = period or ctx.period
     counts = ctx.memo(("tickets", by, period),
                       lambda: tickets.ticket_counts(ctx.store, ctx.filters(period), by=by, period="day"))
     totals = (counts.groupby(["key", "label"], dropna=False, as_index=False)["tickets"].sum()
@@ -279,7 +298,7 @@ def sla_table(ctx: ReportContext, metrics: tuple[str, ...] = SLA_METRICS, by: st
 
     Columns: metric, the breakdown key when given, then summarize()'s columns.
     """
-    frames = [summary(ctx, m, by, ctx.period).assign(metric=m) for m in metrics]
+    frames = [frame.assign(metric=m) for m, frame in summaries(ctx, metrics, by, ctx.period).items()]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
