@@ -1,11 +1,16 @@
-"""Daily pre-aggregates for the dashboards, computed once per store version, then filtered without the store.
+"""Pre-aggregates for the dashboards, computed once per store version, then filtered without the store.
 
 "Now" is when the aggregate was computed: a store that does not change keeps the tickets and messages that were
 there then (every import or inbox action changes the file, and so the version).
 
-A filter change on a dashboard then costs a scan of a few thousand aggregate rows instead of the messages.
-Only whole local days can be selected from a daily aggregate: filters give dates, and `end` includes its day
-(core.filters.Filters). The numbers equal core.tickets.ticket_counts and core.channels.channel_mix (tests).
+A filter change on a dashboard then costs a scan of the aggregate instead of the messages. Only whole local days
+can be selected: filters give dates, and `end` includes its day (core.filters.Filters). What each aggregate keeps:
+- ticket_facts, channel_facts, backlog_facts, reopen_facts: counts per local day (and per filter dimension);
+- response_facts, status_facts: the measured rows themselves, sorted by seconds (percentiles cannot be
+  re-aggregated): measured() selects exactly the rows core.response_times measures for any filters, and
+  core.measured summarizes them;
+- core.rating_states: each contact's stars and main channel from one local day's end to the next change.
+The numbers equal the core functions' (tests/core/test_aggregates*.py, tests/ui/test_dashboards*.py).
 """
 from __future__ import annotations
 
@@ -16,13 +21,18 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from ..store import Store
+from . import measured, response_times, status
+from .calendar import business_seconds
 from .filters import Filters
 from .tickets import TICKETS_SQL, label_params
 
 _CACHE: dict[tuple, pd.DataFrame] = {}
+FORMAT = 2  # bumped whenever an aggregate's rows change meaning, so older Parquet files are not read
+SHAPING = ("timezone", "business_hours", "holidays_country", "holidays_subdivision", "extra_holidays")
 _LOCK = threading.Lock()
 
 TICKET_FACTS_SQL = f"""
@@ -56,13 +66,15 @@ def cache_dir(store: Store) -> Path:
     return store.path.parent / f".{store.path.name}.aggregates"
 
 
-def _cached(store: Store, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+def cached(store: Store, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """compute() once per store version and locale: kept in this process and in a Parquet file beside the store,
     so every Voilà kernel after the first reads it instead of scanning the messages. An in-memory store is never
-    cached (it has no version); an unwritable folder only costs the file cache."""
+    cached (it has no version); an unwritable folder only costs the file cache. The key also holds FORMAT and
+    the settings that shape the rows (timezone, business hours, holidays)."""
     if store.path is None:
         return compute()
-    key = (name, store.settings.locale, *store_version(store))
+    shape = {k: v for k, v in vars(store.settings).items() if k in SHAPING}
+    key = (name, store.settings.locale, FORMAT, repr(shape), *store_version(store))
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -94,7 +106,7 @@ def ticket_facts(store: Store) -> pd.DataFrame:
     tickets.
     """
     params = label_params(store.settings.locale) | {"as_of": pd.Timestamp.now(tz=store.settings.timezone)}
-    return _cached(store, "tickets", lambda: store.df(TICKET_FACTS_SQL, params))
+    return cached(store, "tickets", lambda: store.df(TICKET_FACTS_SQL, params))
 
 
 def channel_facts(store: Store) -> pd.DataFrame:
@@ -103,7 +115,7 @@ def channel_facts(store: Store) -> pd.DataFrame:
     Columns: day (DATE), channel, messages_in, messages_out, conversations (distinct, that day and channel).
     """
     params = {"as_of": pd.Timestamp.now(tz=store.settings.timezone)}
-    return _cached(store, "channels", lambda: store.df(CHANNEL_FACTS_SQL, params))
+    return cached(store, "channels", lambda: store.df(CHANNEL_FACTS_SQL, params))
 
 
 def day_range(filters: Filters, store: Store) -> tuple[dt.date | None, dt.date | None]:
@@ -132,3 +144,168 @@ def select(facts: pd.DataFrame, filters: Filters, store: Store, columns: dict[st
         if wanted and column in facts:
             keep &= facts[column].isin(wanted)
     return facts[keep]
+
+
+def backlog_facts(store: Store) -> pd.DataFrame:
+    """Conversations per status at each local day's end, from the first day with activity through today.
+
+    Columns: day (DATE), status, conversations (core.status.backlog with no filters).
+    """
+    return cached(store, "backlog", lambda: status.backlog(store, Filters()))
+
+
+def backlog_in(facts: pd.DataFrame, filters: Filters, store: Store) -> pd.DataFrame:
+    """status.backlog(store, filters) from backlog_facts: days before the first counted are zero, days after the
+    last are counted as of the aggregate's now (its last day).
+
+    Columns: day (DATE), status, conversations.
+    """
+    first, after = day_range(filters, store)
+    known = facts["day"]
+    if known.empty:
+        return facts
+    first = known.min() if first is None else pd.Timestamp(first)
+    last = known.max() if after is None else pd.Timestamp(after) - pd.Timedelta(days=1)
+    days = pd.Series(pd.date_range(first, last, freq="D"), dtype=known.dtype)
+    grid = pd.MultiIndex.from_product([days, status.STATUS_VALUES], names=["day", "status"]).to_frame(index=False)
+    grid["at"] = grid["day"].clip(upper=known.max())
+    frame = grid.merge(facts.rename(columns={"day": "at"}), on=["at", "status"], how="left")
+    counts = frame["conversations"].where(frame["at"] >= known.min(), 0).fillna(0).astype("int64")
+    return frame[["day", "status"]].assign(conversations=counts.to_numpy())
+
+
+def reopen_facts(store: Store) -> pd.DataFrame:
+    """Cycles started by a reopen (cycle > 1) per local day of their start, up to now.
+
+    Columns: day (DATE), reopens.
+    """
+    def compute() -> pd.DataFrame:
+        cycles = status.cycles(store, Filters())
+        reopened = cycles[cycles["cycle"] > 1]
+        days = pd.to_datetime(reopened["started_at"].dt.date).rename("day")  # the account timezone's days
+        return reopened.groupby(days).size().rename("reopens").reset_index()
+    return cached(store, "reopens", compute)
+
+
+RESPONSE_METRICS = {"first_response_time": response_times.first_response_times,
+                    "reply_time": response_times.reply_times, "resolution_time": response_times.resolution_times}
+RESPONSE_COLUMNS = ["metric", "conversation_id", "cycle", "from_message_id", "to_message_id", "from_at", "to_at",
+                    "until_at", "channel", "agent_id", "assignee_at_response", "team", "assignee_team", "open",
+                    "seconds", "business_seconds"]
+KEYS = ["metric", "channel", "agent_id", "assignee_at_response", "team", "assignee_team", "status"]
+
+# A cycle whose first inbound message comes after its start (a `reopened` event, or an agent writing first)
+# shows, until that message arrives, a first response timed from the cycle start to the first agent message:
+# one row per such cycle with an agent message before the inbound. Needs the registered frame _late
+# (conversation_id, cycle, started_at, inbound_at) and $as_of. The assignee is response_times' (the last
+# `assigned` event, else conversations.assignee_id when the conversation has none).
+EARLY_FIRST_RESPONSES_SQL = """
+WITH early AS (
+    SELECT l.conversation_id, l.cycle, l.started_at AS from_at, l.inbound_at AS until_at,
+           arg_min(m.message_id, (m.sent_at, m.message_id)) AS to_message_id, min(m.sent_at) AS to_at,
+           arg_min(m.channel, (m.sent_at, m.message_id)) AS channel,
+           arg_min(m.agent_id, (m.sent_at, m.message_id)) AS agent_id
+    FROM _late l JOIN messages m ON m.conversation_id = l.conversation_id AND m.sent_at >= l.started_at
+         AND m.sent_at < l.inbound_at AND m.direction = 'outbound' AND m.sender_type = 'agent'
+    GROUP BY ALL
+),
+assigned AS (
+    SELECT conversation_id, "at", nullif(value, '') AS assignee FROM events
+    WHERE kind = 'assigned' AND "at" <= $as_of
+)
+SELECT 'first_response_time' AS metric, e.*, CASE WHEN a.conversation_id IS NULL AND NOT EXISTS (
+           SELECT 1 FROM events x WHERE x.conversation_id = e.conversation_id AND x.kind = 'assigned')
+       THEN conv.assignee_id ELSE a.assignee END AS assignee_at_response,
+       (epoch_us(e.to_at) - epoch_us(e.from_at)) / 1e6 AS seconds
+FROM early e LEFT JOIN conversations conv USING (conversation_id)
+ASOF LEFT JOIN assigned a ON a.conversation_id = e.conversation_id AND e.to_at >= a."at"
+"""
+
+
+def _early_first_responses(store: Store, first: pd.DataFrame) -> pd.DataFrame:
+    """EARLY_FIRST_RESPONSES_SQL for the cycles of first (first_response_times rows) timed from a later inbound.
+
+    Columns: metric, conversation_id, cycle, from_at, until_at, to_message_id, to_at, channel, agent_id,
+    assignee_at_response, seconds, business_seconds."""
+    cycles = status.cycles(store, Filters())[["conversation_id", "cycle", "started_at"]]
+    late = first[first["from_message_id"].notna()].merge(cycles, on=["conversation_id", "cycle"])
+    late = late.loc[late["from_at"] > late["started_at"], ["conversation_id", "cycle", "started_at", "from_at"]]
+    early = store.df(EARLY_FIRST_RESPONSES_SQL, {"as_of": pd.Timestamp.now(tz=store.settings.timezone)},
+                     frames={"_late": late.rename(columns={"from_at": "inbound_at"})})
+    pairs = pd.DataFrame({"start": early["from_at"], "end": early["to_at"]})
+    return early.assign(business_seconds=business_seconds(store, pairs) if len(early) else pd.Series(dtype=float))
+
+
+def _sorted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """frame[columns] sorted by seconds (then the other columns), with business_rank (core.measured), weekday
+    (1 = Monday) and hour of from_at, and the few-valued keys as categories (less memory, fast isin)."""
+    frame = frame.reindex(columns=columns).assign(open=False)
+    if "until_at" in frame:
+        frame["until_at"] = frame["until_at"].astype(frame["from_at"].dtype)
+    frame = frame.sort_values(["seconds", *[c for c in ("conversation_id", "cycle", "from_at") if c in frame]],
+                              ignore_index=True, kind="stable")
+    frame = frame.astype({c: "category" for c in KEYS if c in frame})
+    return frame.assign(business_rank=measured.ranked(frame["business_seconds"]),
+                        weekday=frame["from_at"].dt.dayofweek.astype("int8") + 1,
+                        hour=frame["from_at"].dt.hour.astype("int8"))
+
+
+def response_facts(store: Store, metric: str) -> pd.DataFrame:
+    """Every measured row of a response metric up to now (core.response_times with no filters); for first
+    responses also the early ones of cycles timed from a later inbound, which count while the cut-off is before
+    until_at. Sorted by seconds.
+
+    Columns: metric, conversation_id, cycle, from_message_id, to_message_id, from_at, to_at, until_at (NaT but
+    for early first responses), channel, agent_id, assignee_at_response, team, assignee_team (the team of
+    assignee_at_response), open (FALSE), seconds, business_seconds, business_rank, weekday, hour.
+    """
+    def compute() -> pd.DataFrame:
+        teams = store.df("SELECT agent_id, team FROM agents")
+        rows = RESPONSE_METRICS[metric](store, Filters())
+        frames = [rows[~rows["open"]]]
+        if metric == "first_response_time":
+            frames.append(_early_first_responses(store, rows).merge(teams, on="agent_id", how="left"))
+        frame = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(map(len, frames)) else rows
+        frame = frame.merge(teams.rename(columns={"agent_id": "assignee_at_response", "team": "assignee_team"}),
+                            on="assignee_at_response", how="left")
+        return _sorted(frame, RESPONSE_COLUMNS)
+    return cached(store, f"responses-{metric}", compute)
+
+
+def status_facts(store: Store) -> pd.DataFrame:
+    """Every status interval left by now (core.response_times.time_in_status with no filters), sorted by seconds.
+
+    Columns: metric, status, from_at (entered), to_at (left), channel, agent_id (assignee when entered), team,
+    open (FALSE), seconds, business_seconds, business_rank, weekday, hour.
+    """
+    def compute() -> pd.DataFrame:
+        rows = response_times.time_in_status(store, Filters())
+        return _sorted(rows[~rows["open"]], ["metric", "status", "from_at", "to_at", "channel", "agent_id", "team",
+                                             "open", "seconds", "business_seconds"])
+    return cached(store, "statuses", compute)
+
+
+def measured_mask(facts: pd.DataFrame, filters: Filters, store: Store) -> np.ndarray:
+    """Which rows of response_facts or status_facts core.response_times measures for these filters (a mask).
+
+    The period selects rows by from_at, and a row counts when its clock stopped by the cut-off, the period's
+    last microsecond (an early first response only while its inbound had not arrived). Channels select the
+    channel; agents the agent_id or assignee_at_response; teams the team or assignee_team.
+    """
+    start, end = filters.bounds(store.settings)
+    keep = np.ones(len(facts), dtype=bool)
+    if start is not None:
+        keep &= (facts["from_at"] >= start).to_numpy()
+    if end is not None:
+        cut = end - pd.Timedelta(microseconds=1)
+        keep &= ((facts["from_at"] < end) & (facts["to_at"] <= cut)).to_numpy()
+        if "until_at" in facts:
+            keep &= ~(facts["until_at"] <= cut).to_numpy()
+    elif "until_at" in facts:
+        keep &= facts["until_at"].isna().to_numpy()
+    for name, columns in (("channels", ["channel"]), ("agents", ["agent_id", "assignee_at_response"]),
+                          ("teams", ["team", "assignee_team"])):
+        wanted = getattr(filters, name)
+        if wanted:
+            keep &= np.logical_or.reduce([facts[c].isin(wanted).to_numpy() for c in columns if c in facts])
+    return keep

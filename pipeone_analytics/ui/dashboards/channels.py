@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ... import charts, i18n
-from ...core import aggregates, response_times, status
+from ...core import aggregates, measured
 from ...store import Store
 from .base import ChartPanel, Dashboard, Selection, grid, kpi_tiles, labelled, words
 from .drill import drill_down
@@ -23,7 +23,7 @@ class ChannelsView:
     """Everything the channels dashboard shows for one selection.
 
     volume columns: day, channel, messages_in, messages_out, conversations, messages. backlog: day, status,
-    conversations (open statuses only). in_status: summarize(time_in_status, by=status). reopens: day, reopens."""
+    conversations (open statuses only). in_status: response_times.summarize(time_in_status, by=status). reopens: day, reopens."""
 
     volume: pd.DataFrame
     backlog: pd.DataFrame
@@ -34,25 +34,27 @@ class ChannelsView:
 
 
 def compute(store: Store, selection: Selection, locale: str) -> ChannelsView:
-    """The channels and backlog figures for a selection. Backlog and reopens take only the period (core.status)."""
+    """The channels and backlog figures for a selection, all from core.aggregates (equal to core.channels,
+    core.status and core.response_times.time_in_status). Backlog and reopens take only the period."""
     say = words(locale)
     filters = selection.filters
     prefix = "business_" if selection.business else ""
     volume = aggregates.select(aggregates.channel_facts(store), filters, store, {"channels": "channel"})
     volume = volume.assign(messages=volume["messages_in"] + volume["messages_out"],
                            channel_label=labelled(volume["channel"], "channel", locale))
-    backlog = status.backlog(store, filters)
+    backlog = aggregates.backlog_in(aggregates.backlog_facts(store), filters, store)
     backlog = backlog[backlog["status"].isin(OPEN)].reset_index(drop=True)
     backlog_rows = backlog.assign(status_label=labelled(backlog["status"], "status", locale))
-    in_status = response_times.summarize(response_times.time_in_status(store, filters), "status", store.settings)
-    in_status = in_status[in_status["count"] > 0].reset_index(drop=True)
+    intervals = aggregates.status_facts(store)
+    statuses = intervals["status"].cat
+    in_status = measured.summary(intervals, aggregates.measured_mask(intervals, filters, store), (), "status",
+                                 statuses.codes.to_numpy())
+    in_status = in_status[(in_status["status"] >= 0) & (in_status["count"] > 0)]
+    in_status = in_status.assign(status=statuses.categories.to_numpy()[in_status["status"]]).reset_index(drop=True)
     hours = pd.concat([in_status.assign(measure=say("dash_col_median"), hours=in_status[f"{prefix}median"] / 3600),
                        in_status.assign(measure="p90", hours=in_status[f"{prefix}p90"] / 3600)], ignore_index=True)
     hours["status_label"] = hours["status"].map(lambda s: i18n.label("status", s, locale))
-    cycles = status.cycles(store, filters)
-    reopened = cycles[cycles["cycle"] > 1]
-    reopens = (reopened.groupby(reopened["started_at"].dt.date).size().rename("reopens").rename_axis("day")
-               .reset_index())
+    reopens = aggregates.select(aggregates.reopen_facts(store), filters, store).reset_index(drop=True)
     status_colors = {i18n.label("status", k, locale): v for k, v in STATUS_COLORS.items()}
     figures = {
         "volume": charts.bars(volume, "day", "messages", say("dash_fig_volume"), locale, color="channel_label",
@@ -74,7 +76,7 @@ def compute(store: Store, selection: Selection, locale: str) -> ChannelsView:
     kpis = [(say("dash_kpi_messages"), i18n.fmt_number(int(volume["messages"].sum()), locale)),
             (say("dash_kpi_top_channel"), totals.index[0] if len(totals) else "—"),
             (say("dash_kpi_open_backlog"), i18n.fmt_number(int(last_day["conversations"].sum()), locale)),
-            (say("dash_kpi_reopens"), i18n.fmt_number(len(reopened), locale))]
+            (say("dash_kpi_reopens"), i18n.fmt_number(int(reopens["reopens"].sum()), locale))]
     return ChannelsView(volume.reset_index(drop=True), backlog, in_status, reopens, kpis, figures)
 
 

@@ -5,14 +5,16 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ... import charts, i18n
+from ...core import rating_states
 from ...core import ratings as core_ratings
 from ...store import Store
 from .base import ChartPanel, Dashboard, Selection, grid, kpi_tiles, words
-from .drill import drill_down, period_dates, rated, rated_changes
+from .drill import drill_down, period_dates
 
 HISTORY_DAYS = 183  # the history shows at least the last six month ends
 
@@ -32,34 +34,56 @@ class EngagementView:
     figures: dict[str, go.Figure]
 
 
-def _levels(frame: pd.DataFrame) -> pd.DataFrame:
+def _levels(stars: np.ndarray) -> pd.DataFrame:
     """Contacts per star level 0-5, zero included. Columns: stars, contacts."""
-    counts = frame.groupby("stars").size().reindex(core_ratings.STAR_LEVELS, fill_value=0)
-    return counts.rename("contacts").rename_axis("stars").reset_index()
+    counts = np.bincount(stars, minlength=len(core_ratings.STAR_LEVELS))
+    return pd.DataFrame({"stars": list(core_ratings.STAR_LEVELS), "contacts": counts.astype("int64")})
+
+
+def _by_channel(rated: pd.DataFrame) -> pd.DataFrame:
+    """core.ratings.stars_by_channel of rated contacts with a channel: all six levels per channel, share of it.
+
+    Columns: channel, stars, contacts, share."""
+    rated = rated[rated["channel"].notna()]
+    channels = sorted(rated["channel"].astype(str).unique())
+    counts = rated.groupby([rated["channel"].astype(str), "stars"]).size()
+    grid = pd.MultiIndex.from_product([channels, core_ratings.STAR_LEVELS], names=["channel", "stars"])
+    frame = counts.reindex(grid, fill_value=0).rename("contacts").reset_index()
+    return frame.assign(share=frame["contacts"] / frame.groupby("channel")["contacts"].transform("sum"))
 
 
 def compute(store: Store, selection: Selection, locale: str) -> EngagementView:
-    """The engagement figures for a selection: ratings as of the period's last day, changes since its start.
+    """The engagement figures for a selection: ratings as of the period's last day, changes since its start, all
+    from the contacts' rating states (core.rating_states), equal to core.ratings'.
 
     Channels select contacts by their main channel; agents, teams and business hours do not apply to ratings."""
     say = words(locale)
     filters = selection.filters
     first, last = period_dates(filters, store)
-    now = rated(store, filters, locale)
-    distribution = _levels(now)
-    by_channel = core_ratings.stars_by_channel(store, as_of=last)
-    by_channel = by_channel[by_channel["channel"].notna()]
+    states = rating_states.rating_states(store)
+    rated = rating_states.on_day(states, last)
+    by_channel = _by_channel(rated)
+    chosen = rated["channel"].isin(filters.channels) if filters.channels else pd.Series(True, index=rated.index)
+    now = rated[chosen]
     if filters.channels:
         by_channel = by_channel[by_channel["channel"].isin(filters.channels)]
-    history = core_ratings.rating_history(store, min(first, last - dt.timedelta(days=HISTORY_DAYS)), last)
-    if filters.channels:
-        history = history[history["contact_id"].isin(now["contact_id"])]
-    history = (history.assign(as_of=history["as_of"].dt.date).groupby(["as_of", "stars"]).size()
-               .rename("contacts").reset_index())
-    changes = rated_changes(store, filters)
+    kept = np.zeros(int(states["contact"].max()) + 1 if len(states) else 0, dtype=bool)
+    kept[now["contact"].to_numpy()] = True
+    distribution = _levels(now["stars"].to_numpy())
+    ends = core_ratings.period_ends(min(first, last - dt.timedelta(days=HISTORY_DAYS)), last)
+    history = []
+    for end in ends:
+        stars = rating_states.stars_by_contact(states, end)
+        levels = _levels(stars[(stars >= 0) & (kept if filters.channels else True)])
+        history.append(levels[levels["contacts"] > 0].assign(as_of=end))
+    history = pd.concat(history, ignore_index=True)[["as_of", "stars", "contacts"]]
+    before = rating_states.stars_by_contact(states, first - dt.timedelta(days=1), missing=0)
+    after = rating_states.stars_by_contact(states, last)
+    moved = kept & (after >= 0)
+    cells = np.bincount(before[moved] * 6 + after[moved], minlength=36).astype("int64")
     grid_index = pd.MultiIndex.from_product([core_ratings.STAR_LEVELS] * 2, names=["from_stars", "to_stars"])
-    transitions = (changes.groupby(["from_stars", "to_stars"]).size().reindex(grid_index, fill_value=0)
-                   .rename("contacts").reset_index())
+    transitions = pd.DataFrame({"contacts": cells}, index=grid_index).reset_index()
+    change = after[moved].astype(int) - before[moved]
     stars_labels = {s: f"{s} ★" for s in core_ratings.STAR_LEVELS}
     channel_rows = by_channel.assign(channel_label=by_channel["channel"].map(lambda c: i18n.label("channel", c, locale)),
                                      level=by_channel["stars"].map(stars_labels))
@@ -85,8 +109,8 @@ def compute(store: Store, selection: Selection, locale: str) -> EngagementView:
     kpis = [(say("dash_kpi_contacts"), i18n.fmt_number(total, locale)),
             (say("dash_kpi_mean_stars"), "—" if not total else i18n.fmt_number(mean, locale, 2)),
             (say("dash_kpi_engaged"), i18n.fmt_number(int((now["stars"] >= 4).sum()), locale)),
-            (say("dash_kpi_up"), i18n.fmt_number(int((changes["change"] > 0).sum()), locale)),
-            (say("dash_kpi_down"), i18n.fmt_number(int((changes["change"] < 0).sum()), locale))]
+            (say("dash_kpi_up"), i18n.fmt_number(int((change > 0).sum()), locale)),
+            (say("dash_kpi_down"), i18n.fmt_number(int((change < 0).sum()), locale))]
     return EngagementView(distribution, by_channel.reset_index(drop=True), history, transitions, kpis, figures)
 
 

@@ -7,11 +7,12 @@ from typing import Any
 
 import babel.dates
 import ipywidgets as w
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ... import charts, i18n
-from ...core import response_times
+from ...core import aggregates, measured, response_times
 from ...store import Store
 from ..components import table_html
 from .base import ChartPanel, Dashboard, Selection, grid, kpi_tiles, words
@@ -24,10 +25,10 @@ OUTLIERS = 10
 class ResponseView:
     """Everything the audit shows for one selection.
 
-    frames: metric -> rows of that metric (core.response_times). summaries: metric -> summarize() overall.
+    frames: metric -> seconds, business_seconds of its measured rows. summaries: metric -> summarize() overall.
     sla columns: metric, metric_label, threshold (s), threshold_label, share. heat columns: weekday (1 = Monday),
     hour, median (s), count. agents: summarize(reply_time, by=agent) plus agent_name. outliers: one row per rank
-    of outliers(reply_time)."""
+    of outliers(reply_time) (the metric row, without its ledger rows)."""
 
     frames: dict[str, pd.DataFrame]
     summaries: dict[str, pd.DataFrame]
@@ -45,24 +46,32 @@ def _weekday_names(locale: str) -> dict[int, str]:
     return {d: names[d - 1].capitalize() for d in range(1, 8)}
 
 
-def _with_thresholds(summary: pd.DataFrame, metric: str, settings: Any) -> pd.DataFrame:
-    """summarize() of a metric with every within_<T>s column, NaN when the selection has no rows."""
-    for prefix in ("", "business_"):
-        for t in response_times.sla_thresholds(metric, settings):
-            if f"{prefix}within_{t}s" not in summary:
-                summary[f"{prefix}within_{t}s"] = float("nan")
-    return summary
+def slowest(replies: pd.DataFrame, mask: np.ndarray, n: int = OUTLIERS) -> pd.DataFrame:
+    """The n slowest masked rows (replies sorted by seconds), ranked as core.response_times.outliers ranks them:
+    seconds descending, then conversation, cycle and clock start. Columns: rank, then those of replies."""
+    chosen = np.flatnonzero(mask)
+    if len(chosen) > n:
+        chosen = chosen[replies["seconds"].to_numpy()[chosen] >= replies["seconds"].iloc[chosen[-n]]]
+    ranked = replies.iloc[chosen].sort_values(["seconds", "conversation_id", "cycle", "from_at"],
+                                              ascending=[False, True, True, True]).head(n)
+    return ranked.assign(rank=range(1, len(ranked) + 1))[["rank", *replies.columns]].reset_index(drop=True)
 
 
 def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
-    """The audit's figures and tables for a selection; durations in business seconds when selection.business."""
+    """The audit's figures and tables for a selection; durations in business seconds when selection.business.
+
+    Every number comes from the rows of core.aggregates.response_facts that the core functions measure for these
+    filters (aggregates.measured_mask), summarized as response_times.summarize does (core.measured)."""
     say = words(locale)
     filters, settings = selection.filters, store.settings
     prefix = "business_" if selection.business else ""
     seconds = f"{prefix}seconds"
-    frames = {m: fn(store, filters) for m, fn in RESPONSE_METRICS.items()}
-    summaries = {m: _with_thresholds(response_times.summarize(f, None, settings), m, settings)
-                 for m, f in frames.items()}
+    facts = {m: aggregates.response_facts(store, m) for m in RESPONSE_METRICS}
+    masks = {m: aggregates.measured_mask(f, filters, store) for m, f in facts.items()}
+    frames = {m: pd.DataFrame({c: f[c].to_numpy()[masks[m]] for c in ("seconds", "business_seconds")})
+              for m, f in facts.items()}
+    summaries = {m: measured.summary(f, masks[m], response_times.sla_thresholds(m, settings))
+                 for m, f in facts.items()}
     label = {m: say(f"dash_metric_{m}") for m in frames}
     figures: dict[str, go.Figure] = {}
     for i, (m, frame) in enumerate(frames.items()):
@@ -78,9 +87,11 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
     figures["sla"] = charts.bars(sla, "threshold_label", "share", say("dash_fig_sla"), locale, color="metric_label",
                                  stacked=False, x_title=say("dash_col_threshold"), y_title=say("dash_axis_within"),
                                  y_format=".0%")
-    replies = frames["reply_time"]
-    heat = response_times.summarize(replies, ["weekday", "hour"], settings)
-    heat = heat[heat["count"] > 0][["weekday", "hour", f"{prefix}median", "count"]].rename(
+    replies, chosen = facts["reply_time"], masks["reply_time"]
+    thresholds = response_times.sla_thresholds("reply_time", settings)
+    cells = (replies["weekday"].to_numpy().astype("int64") - 1) * 24 + replies["hour"].to_numpy()
+    heat = measured.summary(replies, chosen, thresholds, "cell", cells)
+    heat = heat.assign(weekday=heat["cell"] // 24 + 1, hour=heat["cell"] % 24)[["weekday", "hour", f"{prefix}median", "count"]].rename(
         columns={f"{prefix}median": "median"}).reset_index(drop=True)
     days = _weekday_names(locale)
     grid_rows = (pd.MultiIndex.from_product([range(1, 8), range(24)], names=["weekday", "hour"]).to_frame(index=False)
@@ -91,11 +102,13 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
                                       z_format=",.0f", fill=None) if not heat.empty else
                        charts.empty_figure(say("dash_fig_heatmap"), locale))
     names = store.df("SELECT agent_id, coalesce(name, agent_id) AS agent_name FROM agents")
-    agents = response_times.summarize(replies, "agent", settings)
-    agents = agents[agents["agent_id"].notna() & (agents["count"] > 0)].merge(names, on="agent_id", how="left")
+    agent_ids = replies["agent_id"].cat
+    agents = measured.summary(replies, chosen, thresholds, "agent_id", agent_ids.codes.to_numpy())
+    agents = agents[(agents["agent_id"] >= 0) & (agents["count"] > 0)]
+    agents = agents.assign(agent_id=agent_ids.categories.to_numpy()[agents["agent_id"]]).merge(
+        names, on="agent_id", how="left")
     agents = agents.sort_values([f"{prefix}median", "agent_id"], ascending=[False, True]).reset_index(drop=True)
-    slow = response_times.outliers(store, "reply_time", filters, n=OUTLIERS).drop_duplicates("rank")
-    slow = slow.merge(names, on="agent_id", how="left").reset_index(drop=True)
+    slow = slowest(replies, chosen).merge(names, on="agent_id", how="left")
     first = summaries["first_response_time"].iloc[0]
     threshold = 1800 if 1800 in settings.sla_first_response_seconds else settings.sla_first_response_seconds[0]
     fmt = lambda v: i18n.fmt_duration(v, locale)  # noqa: E731

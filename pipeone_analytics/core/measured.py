@@ -1,0 +1,85 @@
+"""Summaries of measured durations kept sorted: response_times.summarize's numbers in milliseconds, not seconds.
+
+The rows (core.aggregates.response_facts / status_facts) are stored sorted by seconds, with each row's rank in
+business-seconds order. A selection is then a boolean mask, the selected values in order are one mask away, and
+a percentile is read at its ranks: count, mean, the quantiles and the shares within each SLA threshold come
+from exactly the values summarize() reads. The quantiles use summarize's definition (quantile_cont: linear
+interpolation between ranks floor and ceil of (n - 1) * q); only the last bit of that interpolation may differ
+from DuckDB's, and means are sums in another order (tests/core/test_measured.py).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .response_times import QUANTILES
+
+PREFIXES = {"": "seconds", "business_": "business_seconds"}
+
+
+def ranked(values: pd.Series) -> np.ndarray:
+    """Each value's position (0-based) in ascending order, missing values last. Stored as business_rank."""
+    order = np.argsort(values.to_numpy(dtype=float, na_value=np.nan), kind="stable")
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _stats(values: np.ndarray, thresholds: Sequence[int], prefix: str) -> dict[str, float]:
+    """count, mean, quantiles and within shares of ascending values (NaN dropped already)."""
+    n = len(values)
+    out: dict[str, float] = {"count": n} if not prefix else {}
+    out[f"{prefix}mean"] = float(values.mean()) if n else np.nan
+    for name, q in QUANTILES.items():
+        if not n:
+            out[f"{prefix}{name}"] = np.nan
+            continue
+        position = (n - 1) * q
+        low, high = int(np.floor(position)), int(np.ceil(position))
+        a, b = float(values[low]), float(values[high])
+        out[f"{prefix}{name}"] = a if low == high else a + (b - a) * (position - low)
+    for t in thresholds:
+        out[f"{prefix}within_{int(t)}s"] = float(np.searchsorted(values, t, side="right")) / n if n else np.nan
+    return out
+
+
+def summary(rows: pd.DataFrame, mask: np.ndarray, thresholds: Sequence[int], by: str | None = None,
+            groups: np.ndarray | None = None) -> pd.DataFrame:
+    """summarize() of the masked rows (sorted by seconds, with business_rank), overall or per group code.
+
+    groups: an integer code per row (-1: missing) when by names the key column; the key column holds the codes.
+    Columns: [by], count, open (0: measured rows only), mean, median, p75, p90, p95, within_<T>s, then the same
+    with the prefix business_.
+    """
+    ordered: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+    for prefix, column in PREFIXES.items():
+        values = rows[column].to_numpy(dtype=float, na_value=np.nan)
+        if prefix:
+            order = np.empty(len(values), dtype="int64")
+            order[rows["business_rank"].to_numpy()] = np.arange(len(values))
+            keep, values = mask[order], values[order]
+            codes = None if groups is None else groups[order][keep]
+        else:
+            keep, codes = mask, None if groups is None else groups[mask]
+        values = values[keep]
+        present = ~np.isnan(values)
+        ordered[prefix] = (values[present], None if codes is None else codes[present])
+    if groups is None:
+        record = {"open": 0}
+        for prefix in PREFIXES:
+            record |= _stats(ordered[prefix][0], thresholds, prefix)
+        return pd.DataFrame([{"count": record.pop("count"), **record}])
+    records: dict[int, dict] = {}
+    for prefix in PREFIXES:
+        values, codes = ordered[prefix]
+        order = np.argsort(codes, kind="stable")  # each group's values stay ascending
+        values, codes = values[order], codes[order]
+        keys, starts = np.unique(codes, return_index=True)
+        for key, lo, hi in zip(keys, starts, [*starts[1:], len(codes)]):
+            records.setdefault(int(key), {by: int(key), "count": 0, "open": 0})
+            records[int(key)] |= _stats(values[lo:hi], thresholds, prefix)
+    columns = [by, "count", "open", *[k for prefix in PREFIXES for k in _stats(np.empty(0), thresholds, prefix)
+                                      if k != "count"]]
+    return pd.DataFrame(list(records.values()), columns=columns)
