@@ -2,8 +2,10 @@
 
 `audited(...)` opens one store transaction. Inside it the actor is re-read (a role changed or a
 teammate deactivated since the session started counts), the conversation's current state is
-derived by core/status.py, the permission is checked, and the body writes. On leaving the block
-one `audit_log` row is written in the same transaction; an error anywhere rolls everything back.
+derived by core/status.py (or, when the caller hands back a state it holds with its version and
+that version is still the store's, taken as held: ops/state.py), the permission is checked, and
+the body writes. On leaving the block one `audit_log` row is written in the same transaction; an
+error anywhere rolls everything back.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from ..errors import ValidationError
 from ..store import Store
 from . import permissions
 from .permissions import Actor
-from .state import conversation_state
+from .state import checked_state
 
 
 class BoundStore(Store):
@@ -86,6 +88,7 @@ class Operation:
     target_type: str
     target_id: str
     conversation: Mapping[str, Any] | None = None
+    held_current: bool = False
     before: Mapping[str, Any] | None = None
     after: Mapping[str, Any] | None = None
     audit_id: str = dataclasses.field(default_factory=new_id)
@@ -102,8 +105,11 @@ class Operation:
 
 @contextlib.contextmanager
 def audited(store: Store, actor: Actor | None, action: str, target_type: str, target_id: str,
-            permission: str | None = None, conversation_id: str | None = None) -> Iterator[Operation]:
-    """One write transaction: re-read the actor, check `permission` (default: action), yield, audit."""
+            permission: str | None = None, conversation_id: str | None = None,
+            held: Mapping[str, Any] | None = None) -> Iterator[Operation]:
+    """One write transaction: re-read the actor, check `permission` (default: action), yield, audit.
+
+    held: the conversation's state as the caller holds it, with its "version" (ops/state.py)."""
     permission = permission or action
     locale = store.settings.locale
     if actor is None:
@@ -111,12 +117,13 @@ def audited(store: Store, actor: Actor | None, action: str, target_type: str, ta
     with store.write() as con:
         bound = BoundStore(con, store)
         fresh = permissions.current(bound, actor)
-        conversation = None
+        at = pd.Timestamp.now(tz="UTC")
+        conversation, held_current = None, False
         if conversation_id is not None:
-            conversation = conversation_state(bound, conversation_id)
+            conversation, held_current = checked_state(bound, conversation_id, held, at)
         permissions.check(fresh, permission, conversation, locale)
-        op = Operation(con=con, store=bound, actor=fresh, at=pd.Timestamp.now(tz="UTC"), action=action,
-                       target_type=target_type, target_id=target_id, conversation=conversation)
+        op = Operation(con=con, store=bound, actor=fresh, at=at, action=action, target_type=target_type,
+                       target_id=target_id, conversation=conversation, held_current=held_current)
         yield op
         con.execute("INSERT INTO audit_log (audit_id, created_at, actor_id, role, action, target_type, "
                     "target_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,7 +1,10 @@
 """Inbox actions on a conversation, each appended as one event (never an in-place edit) and audited.
 
 Every action validates against the state core/status.py derives inside the same write transaction,
-so two processes cannot both act on a stale state. Event kinds and values written:
+so two processes cannot both act on a stale state; a caller may hand back the state it holds (`held`,
+with its version), which is used only when its version is still the store's (ops/state.py). Each
+result carries the conversation's state after the action (status and assignee as audited, and the
+version computed inside the same transaction). Event kinds and values written:
 - take, assign, transfer: `assigned`, value = the new assignee's agent_id;
 - set_status: `status_changed`, value = in_progress or on_hold;
 - resolve: `resolved`, value = resolved, plus one `tickets` row at the same instant;
@@ -10,12 +13,15 @@ so two processes cannot both act on a stale state. Event kinds and values writte
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Mapping
+
+import pandas as pd
 
 from .. import i18n
 from ..store import Store
 from .audit import Operation, audited, new_id, plain
 from .permissions import Actor
+from .state import STATE_KEYS, conversation_version
 
 SETTABLE_STATUSES = ("in_progress", "on_hold")
 
@@ -28,7 +34,13 @@ class ActionResult:
     conversation_id: str
     event_id: str
     audit_id: str
+    at: pd.Timestamp
+    state: dict[str, Any]
+    held_current: bool
     ticket_id: str | None = None
+
+
+Held = Mapping[str, Any] | None
 
 
 def _state(op: Operation) -> dict[str, Any]:
@@ -42,7 +54,10 @@ def _event(op: Operation, kind: str, value: str, after: dict[str, Any], ticket_i
                    "VALUES (?, ?, ?, ?, ?, ?)", [event_id, op.target_id, op.at, op.actor.agent_id, kind, value])
     op.before = _state(op)
     op.after = {**op.before, **after, "event_id": event_id, "kind": kind, "value": value}
-    return ActionResult(op.action, op.target_id, event_id, op.audit_id, ticket_id)
+    state = {k: plain((op.conversation or {}).get(k)) for k in STATE_KEYS}
+    state |= {k: op.after[k] for k in ("status", "assignee_id")}
+    state["version"] = conversation_version(op.store, op.target_id, op.at)
+    return ActionResult(op.action, op.target_id, event_id, op.audit_id, op.at, state, op.held_current, ticket_id)
 
 
 def _active_agent(op: Operation, agent_id: str) -> None:
@@ -53,10 +68,11 @@ def _active_agent(op: Operation, agent_id: str) -> None:
         raise op.fail("ops_inactive_agent", agent=agent_id)
 
 
-def _assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: str | None, action: str) -> ActionResult:
+def _assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: str | None, action: str,
+            held: Held) -> ActionResult:
     permission = "take" if action == "take" else "assign"
     with audited(store, actor, action, "conversation", conversation_id, permission=permission,
-                 conversation_id=conversation_id) as op:
+                 conversation_id=conversation_id, held=held) as op:
         target = op.actor.agent_id if agent_id is None else agent_id
         current = _state(op)["assignee_id"]
         if action == "transfer" and current is None:
@@ -67,25 +83,25 @@ def _assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: s
         return _event(op, "assigned", target, {"assignee_id": target})
 
 
-def take(store: Store, actor: Actor | None, conversation_id: str) -> ActionResult:
+def take(store: Store, actor: Actor | None, conversation_id: str, held: Held = None) -> ActionResult:
     """Assign the conversation to the acting user (an agent may take only unassigned ones)."""
-    return _assign(store, actor, conversation_id, None, "take")
+    return _assign(store, actor, conversation_id, None, "take", held)
 
 
-def assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: str) -> ActionResult:
+def assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: str, held: Held = None) -> ActionResult:
     """Assign the conversation to an active teammate; on an assigned conversation this is a transfer."""
-    return _assign(store, actor, conversation_id, agent_id, "assign")
+    return _assign(store, actor, conversation_id, agent_id, "assign", held)
 
 
-def transfer(store: Store, actor: Actor | None, conversation_id: str, agent_id: str) -> ActionResult:
+def transfer(store: Store, actor: Actor | None, conversation_id: str, agent_id: str, held: Held = None) -> ActionResult:
     """Move an assigned conversation to another active teammate (an error when it is unassigned)."""
-    return _assign(store, actor, conversation_id, agent_id, "transfer")
+    return _assign(store, actor, conversation_id, agent_id, "transfer", held)
 
 
-def set_status(store: Store, actor: Actor | None, conversation_id: str, status: str) -> ActionResult:
+def set_status(store: Store, actor: Actor | None, conversation_id: str, status: str, held: Held = None) -> ActionResult:
     """Set in_progress or on_hold; a resolved conversation must be reopened first."""
     with audited(store, actor, "set_status", "conversation", conversation_id,
-                 conversation_id=conversation_id) as op:
+                 conversation_id=conversation_id, held=held) as op:
         if status not in SETTABLE_STATUSES:
             raise op.fail("ops_bad_status", status=status, allowed=", ".join(SETTABLE_STATUSES))
         current = _state(op)["status"]
@@ -98,9 +114,10 @@ def set_status(store: Store, actor: Actor | None, conversation_id: str, status: 
 
 
 def resolve(store: Store, actor: Actor | None, conversation_id: str, type: str, category: str | None = None,
-            note: str | None = None) -> ActionResult:
+            note: str | None = None, held: Held = None) -> ActionResult:
     """Resolve with a ticket (type question|incident|problem|task, optional active category_id, note)."""
-    with audited(store, actor, "resolve", "conversation", conversation_id, conversation_id=conversation_id) as op:
+    with audited(store, actor, "resolve", "conversation", conversation_id, conversation_id=conversation_id,
+                 held=held) as op:
         if _state(op)["status"] == "resolved":
             raise op.fail("ops_already_resolved", conversation=conversation_id)
         if type not in i18n.TICKET_TYPES:
@@ -120,9 +137,10 @@ def resolve(store: Store, actor: Actor | None, conversation_id: str, type: str, 
                                                    "category": category, "note": note}, ticket_id)
 
 
-def reopen(store: Store, actor: Actor | None, conversation_id: str) -> ActionResult:
+def reopen(store: Store, actor: Actor | None, conversation_id: str, held: Held = None) -> ActionResult:
     """Reopen a resolved conversation: it becomes new again and starts a new cycle."""
-    with audited(store, actor, "reopen", "conversation", conversation_id, conversation_id=conversation_id) as op:
+    with audited(store, actor, "reopen", "conversation", conversation_id, conversation_id=conversation_id,
+                 held=held) as op:
         if _state(op)["status"] != "resolved":
             raise op.fail("ops_not_resolved", conversation=conversation_id)
         return _event(op, "reopened", "new", {"status": "new"})

@@ -1,12 +1,32 @@
-"""A conversation's current state for ops, derived by core/status.py (never a second fold here)."""
+"""A conversation's current state for ops, derived by core/status.py (never a second fold here), and its version.
+
+The version is a fingerprint of every row the state is derived from (the conversation's messages, notes,
+events and its conversations row, each hashed whole). A caller that read a state together with its version
+(on one read connection) may hand both back to a write: when the version inside the write transaction is
+still the same, the held state is the current one and the fold is not run again; when anything changed
+(another agent acted, an import added or updated a row), the write folds again and checks the fresh state.
+A conversation with an item dated after now has no version: its state changes by itself as time passes.
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
+
+import pandas as pd
 
 from .. import i18n
 from ..core.status import status_as_of
 from ..errors import ValidationError
 from ..store import Store
+
+# The columns of a state that the checks of ops read, and that an action's result carries forward.
+STATE_KEYS = ("conversation_id", "contact_id", "status", "assignee_id")
+
+_VERSION = """
+SELECT count(*) AS n, sum(h)::VARCHAR AS h, coalesce(max(ts) > $now, FALSE) AS moving FROM (
+    SELECT hash(m) AS h, m.sent_at AS ts FROM messages m WHERE m.conversation_id = $id
+    UNION ALL SELECT hash(e), e."at" FROM events e WHERE e.conversation_id = $id
+    UNION ALL SELECT hash(c), c.created_at FROM conversations c WHERE c.conversation_id = $id
+)"""
 
 
 def conversation_state(store: Store, conversation_id: str) -> dict[str, Any]:
@@ -16,3 +36,22 @@ def conversation_state(store: Store, conversation_id: str) -> dict[str, Any]:
         raise ValidationError(i18n.t("ops_unknown_conversation", store.settings.locale,
                                      conversation=conversation_id))
     return rows.iloc[0].to_dict()
+
+
+def conversation_version(store: Store, conversation_id: str, now: pd.Timestamp | None = None) -> str | None:
+    """The fingerprint of the rows one conversation's state derives from; None when it has an item after now
+    (or no row at all)."""
+    now = pd.Timestamp.now(tz="UTC") if now is None else now
+    with store.read() as con:
+        n, h, moving = con.execute(_VERSION, {"id": conversation_id, "now": now}).fetchall()[0]
+    return None if n == 0 or moving else f"{n}:{h}"
+
+
+def checked_state(store: Store, conversation_id: str, held: Mapping[str, Any] | None,
+                  now: pd.Timestamp) -> tuple[dict[str, Any], bool]:
+    """(the conversation's current state, whether `held` was it): `held` (a state with its "version") is used
+    as it is when its version is still the store's; otherwise the state is folded again."""
+    if held is not None and held.get("version") is not None and held.get("conversation_id") == conversation_id:
+        if conversation_version(store, conversation_id, now) == held["version"]:
+            return {k: held.get(k) for k in STATE_KEYS}, True
+    return conversation_state(store, conversation_id), False

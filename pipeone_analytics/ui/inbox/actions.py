@@ -1,5 +1,6 @@
-"""The conversation header and its actions: transfer to an active agent, in progress, on hold, reopen, and
-resolve through a form (ticket type, active category, note). Buttons the acting user may not use are disabled
+"""The conversation header and its actions: transfer to an active agent (take: to yourself, the only choice an
+agent has on an unassigned conversation), in progress, on hold, reopen, and resolve through a form (ticket
+type, active category, note). Buttons the acting user may not use are disabled
 with the reason as their tooltip; a forced click still goes through ops, which refuses and says why."""
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 
 from ... import i18n
 from ...ops import conversations as ops
+from ...ops.permissions import allowed
 from ..components import options, tag
 from .context import Context
 from .render import esc, present
@@ -18,11 +20,12 @@ NO_CATEGORY = ""
 
 
 class ActionBar(w.VBox):
-    """Header of the selected conversation; calls on_done(conversation_id) after every successful action and
-    on_contact() when the contact's name or phone is clicked."""
+    """Header of the selected conversation; calls on_done(conversation_id, result) after every successful action
+    and on_contact() when the contact's name or phone is clicked. Every action hands ops the state shown (with
+    its version), which the write uses only if it is still the store's."""
 
     def __init__(self, ctx: Context, agents: pd.DataFrame, categories: pd.DataFrame,
-                 on_done: Callable[[str], None], on_contact: Callable[[], None]) -> None:
+                 on_done: Callable[[str, object], None], on_contact: Callable[[], None]) -> None:
         self.ctx, self._on_done = ctx, on_done
         t = ctx.t
         self.agents = agents[agents["active"]]
@@ -73,7 +76,7 @@ class ActionBar(w.VBox):
         self.show(None, None)
 
     def show(self, state: dict[str, Any] | None, profile: dict[str, Any] | None) -> None:
-        """Show a conversation's state (a status_as_of row) and set every button's permission."""
+        """Show a conversation's state (its list row and version) and set every button's permission."""
         self.state = state
         self.layout.display = None if state else "none"
         if state is None:
@@ -91,7 +94,10 @@ class ActionBar(w.VBox):
         self.tags.value = (f"{tag('status', state['status'], self.ctx.locale)}{channel}"
                            f"<span class='p1-muted'><i class='fa fa-user-o'></i> {esc(who)} · "
                            f"<span class='p1-conversation-id'>{esc(state['conversation_id'])}</span></span>")
-        self.target.options = [(n, a) for a, n in zip(self.agents["agent_id"], self.agents["name"]) if a != assignee]
+        me = self.ctx.actor.agent_id if self.ctx.actor is not None else None
+        taking = assignee is None and me is not None and not allowed(self.ctx.actor, "assign", state)[0]
+        self.target.options = [(n, a) for a, n in zip(self.agents["agent_id"], self.agents["name"])
+                               if a != assignee and (a == me or not taking)]
         status, locale, cid = state["status"], self.ctx.locale, state["conversation_id"]
 
         def same(target: str) -> str | None:
@@ -101,7 +107,7 @@ class ActionBar(w.VBox):
                 return i18n.t("ops_same_status", locale, conversation=cid, status=i18n.label("status", target, locale))
             return None
 
-        self.ctx.gate(self.transfer, "assign", state)
+        self.ctx.gate(self.transfer, "take" if taking else "assign", state)
         self.ctx.gate(self.progress, "set_status", state, same("in_progress"))
         self.ctx.gate(self.hold, "set_status", state, same("on_hold"))
         self.ctx.gate(self.resolve, "resolve", state,
@@ -112,36 +118,44 @@ class ActionBar(w.VBox):
         self.reopen.layout.display = None if status == "resolved" else "none"
         self.close_resolve()
 
-    def _run(self, fn: Callable[[], object], done: str) -> bool:
+    def _run(self, fn: Callable[[], object], done: str) -> None:
         if self.state is None:
-            return False
+            return
         result = self.ctx.attempt(fn, done)
         if result is not None:
-            self._on_done(self.state["conversation_id"])
-        return result is not None
+            self._on_done(self.state["conversation_id"], result)
 
     def do_transfer(self) -> None:
-        """Transfer to the chosen agent (assign when nobody holds it yet)."""
+        """Transfer to the chosen agent (when nobody holds it yet: take it for yourself, or assign it)."""
         if self.state is None or self.target.value is None:
             self.ctx.notice.show(self.ctx.t("inbox_pick_agent"), "error")
             return
-        cid, agent = self.state["conversation_id"], self.target.value
-        move = ops.transfer if present(self.state.get("assignee_id")) else ops.assign
-        self._run(lambda: move(self.ctx.store, self.ctx.actor, cid, agent),
+        cid, agent, held = self.state["conversation_id"], self.target.value, self.state
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def move() -> ops.ActionResult:
+            if present(held.get("assignee_id")):
+                return ops.transfer(store, actor, cid, agent, held=held)
+            if actor is not None and agent == actor.agent_id:
+                return ops.take(store, actor, cid, held=held)
+            return ops.assign(store, actor, cid, agent, held=held)
+
+        self._run(move,
                   self.ctx.t("inbox_done_transfer", agent=self.target.label))
 
     def do_status(self, status: str) -> None:
         """Set in_progress or on_hold."""
         if self.state is not None:
-            cid = self.state["conversation_id"]
-            self._run(lambda: ops.set_status(self.ctx.store, self.ctx.actor, cid, status),
+            cid, held = self.state["conversation_id"], self.state
+            self._run(lambda: ops.set_status(self.ctx.store, self.ctx.actor, cid, status, held=held),
                       self.ctx.t("inbox_done_status", status=i18n.label("status", status, self.ctx.locale)))
 
     def do_reopen(self) -> None:
         """Reopen a resolved conversation."""
         if self.state is not None:
-            cid = self.state["conversation_id"]
-            self._run(lambda: ops.reopen(self.ctx.store, self.ctx.actor, cid), self.ctx.t("inbox_done_reopen"))
+            cid, held = self.state["conversation_id"], self.state
+            self._run(lambda: ops.reopen(self.ctx.store, self.ctx.actor, cid, held=held),
+                      self.ctx.t("inbox_done_reopen"))
 
     def open_resolve(self) -> None:
         """Show the resolve form."""
@@ -156,7 +170,8 @@ class ActionBar(w.VBox):
         """Resolve with a ticket of the chosen type, category and note."""
         if self.state is None:
             return
-        cid, kind = self.state["conversation_id"], self.ticket_type.value
+        cid, kind, held = self.state["conversation_id"], self.ticket_type.value, self.state
         category, note = self.category.value or None, self.note.value
-        self._run(lambda: ops.resolve(self.ctx.store, self.ctx.actor, cid, kind, category=category, note=note),
+        self._run(lambda: ops.resolve(self.ctx.store, self.ctx.actor, cid, kind, category=category, note=note,
+                                      held=held),
                   self.ctx.t("inbox_done_resolve"))

@@ -13,7 +13,9 @@ from ...config import load_settings
 from ...core.conversations import contact_profile, conversation_list
 from ...errors import PipeOneError
 from ...ops.admin import categories, teammates
+from ...ops.conversations import ActionResult
 from ...ops.permissions import Actor, acting_user
+from ...ops.state import conversation_version
 from ...store import Store
 from ..components import CSS as COMPONENTS_CSS, Notice
 from .actions import ActionBar
@@ -90,7 +92,8 @@ class InboxApp(w.VBox):
             self._load(conversation_id)
 
     def _load(self, conversation_id: str, contact_unchanged: bool = False) -> dict | None:
-        """Show one conversation; returns its list row (conversation_list columns), None when unreadable.
+        """Read one conversation's list row and version (on the current connection) and show it; returns the
+        state shown, None when unreadable.
 
         contact_unchanged: the contact's profile row read last time still holds (a conversation action)."""
         page = self.ctx.attempt(lambda: conversation_list(self.ctx.source, conversation_ids=[conversation_id]))
@@ -100,14 +103,19 @@ class InboxApp(w.VBox):
             self.notice.show(i18n.t("ops_unknown_conversation", self.ctx.locale, conversation=conversation_id),
                              "error")
             return None
-        state = page.items.iloc[0].to_dict()
+        version = self.ctx.attempt(lambda: conversation_version(self.ctx.source, conversation_id))
+        self._show({**page.items.iloc[0].to_dict(), "version": version}, contact_unchanged)
+        return self.state
+
+    def _show(self, state: dict, contact_unchanged: bool) -> None:
+        """Show a conversation's state (its list row plus "version") in the header, timeline and composer."""
+        conversation_id = state["conversation_id"]
         same_contact = self.state is not None and self.state["contact_id"] == state["contact_id"]
         if not (contact_unchanged and same_contact and self.contact_row):
             profile = self.ctx.attempt(lambda: contact_profile(self.ctx.source, state["contact_id"]))
             self.contact_row = profile.iloc[0].to_dict() if profile is not None and len(profile) else {}
-        row = self.contact_row
         self.state = state
-        self.actions.show(state, row)
+        self.actions.show(state, self.contact_row)
         if same_contact:
             self.timeline.reload()
         else:
@@ -117,17 +125,28 @@ class InboxApp(w.VBox):
         else:
             self.composer.state = state
             self.ctx.gate(self.composer.send_button, "compose", state)
-        return state
 
     def open_profile(self) -> None:
         """Show the selected contact's profile on the right."""
         if self.state is not None:
             self.profile.show_contact(self.state["contact_id"])
 
-    def after_action(self, conversation_id: str) -> None:
-        """After a write: the conversation, its timeline and the list are read again (one connection)."""
+    def after_action(self, conversation_id: str, result: object) -> None:
+        """After a write, on one read connection: the timeline is read again; the conversation's state is the
+        one the write returned when the state shown was still current when it wrote (an event changes nothing
+        else of the list row), else its list row is read again (a message, or someone else's change); its
+        card alone is redrawn."""
+        held = self.state if self.state is not None and self.state["conversation_id"] == conversation_id else None
         with self.ctx.reading():
-            self.list.update(conversation_id, self._load(conversation_id, contact_unchanged=True))
+            if isinstance(result, ActionResult) and result.held_current and held is not None:
+                assignee = result.state["assignee_id"]
+                state = {**held, **result.state, "last_activity_at": result.at.tz_convert(self.ctx.timezone),
+                         "assignee_name": self.names.get(assignee) if assignee else None}
+                self._show(state, contact_unchanged=True)
+            else:
+                state = self._load(conversation_id, contact_unchanged=True)
+            self.list.update(conversation_id, None if state is None else
+                             {k: v for k, v in state.items() if k != "version"})
 
     def after_contact_saved(self) -> None:
         """A name or phone changed: the header and the list show it."""

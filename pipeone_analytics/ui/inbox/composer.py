@@ -23,9 +23,10 @@ NO_TEMPLATE = ""
 
 
 class Composer(w.VBox):
-    """Open it on a conversation with start(state); calls on_sent(conversation_id) after a message is queued."""
+    """Open it on a conversation with start(state); calls on_sent(conversation_id, sent) after a message is queued.
+    Send hands ops the state shown (with its version), which the write uses only if it is still the store's."""
 
-    def __init__(self, ctx: Context, attachments_dir: Path, on_sent: Callable[[str], None]) -> None:
+    def __init__(self, ctx: Context, attachments_dir: Path, on_sent: Callable[[str, object], None]) -> None:
         self.ctx, self._on_sent, self.attachments_dir = ctx, on_sent, attachments_dir
         t = ctx.t
         channels = options(i18n.CHANNELS, ctx.locale, "channel")
@@ -128,18 +129,18 @@ class Composer(w.VBox):
         """Queue the message in the outbox (ops.compose); errors stay on the notice line, the text stays."""
         if self.state is None:
             return
-        cid = self.state["conversation_id"]
+        cid, held = self.state["conversation_id"], self.state
         template = self.template.value or None
         body = None if template else self.body.value
         channel = self.channel.value or None
 
         def send() -> compose.Sent:
             return compose.compose(self.ctx.store, self.ctx.actor, cid, body=body, template_id=template,
-                                   channel=channel, attachments=self._paths())
+                                   channel=channel, attachments=self._paths(), held=held)
 
         sent = self.ctx.attempt(send, self.ctx.t("inbox_done_send"))
         if sent is not None:
             self.body.value = ""
             self.upload.value = ()
             self.template.value = NO_TEMPLATE
-            self._on_sent(cid)
+            self._on_sent(cid, sent)
