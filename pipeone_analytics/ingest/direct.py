@@ -13,9 +13,9 @@ from .upsert import compared, insert, row_key
 
 
 def clean(spec: TableSpec, extra: str) -> tuple[str, dict[str, Any]]:
-    """SQL true for a typed row with no reject reason, canonical vocabulary words (staging would normalize
-    others) and `extra`; its parameters."""
-    conds, params = ["_reject IS NULL", extra], {}
+    """SQL true for a row of staging.checked_select that is ok, has canonical vocabulary words (staging would
+    normalize others) and meets `extra`; its parameters."""
+    conds, params = ["_ok", extra], {}
     for i, col in enumerate(spec.columns):
         if col.kind in VOCABULARIES:
             params[f"_words{i}"] = list(dict.fromkeys(VOCABULARIES[col.kind].values()))

@@ -20,10 +20,10 @@ from . import adapters, direct, ledger
 from .readers import Relation, relation
 from .result import ImportResult
 from .sources import Part, file_info, find_parts, opened
-from .staging import (create_stage, create_vocabulary, derive_phones, fill_message_contacts,
+from .staging import (checked_select, create_stage, create_vocabulary, derive_phones, fill_message_contacts,
                       normalize_vocabularies, reader_rejects, reject_duplicates, stage_name, stage_part,
                       stage_rejects, typed_select)
-from .tables import DERIVED, ORDER, TABLES, TableSpec, map_columns
+from .tables import DERIVED, ORDER, TABLES, ColumnMap, TableSpec, map_columns
 from .upsert import upsert
 
 # During an import DuckDB's buffer pool may use this share of Settings.memory_limit; the rest is left for
@@ -147,18 +147,17 @@ def _import_table(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, tab
 
 @dataclass
 class Source:
-    """One part of a table read as text: its relation, its column map and its typed select."""
+    """One part of a table read as text: its relation, its column map and the columns it has."""
 
     idx: int
     part: Part
     rel: Relation
-    sql: str
-    params: dict[str, Any]
+    cmap: ColumnMap
     present: set[str]
 
 
 def _source(con: duckdb.DuckDBPyConnection, spec: TableSpec, idx: int, part: Part, warnings: list[str]) -> Source:
-    """A part's relation and typed select; fatal when it lacks a required column."""
+    """A part's relation and column map; fatal when it lacks a required column."""
     rel = relation(con, part, idx)
     cmap = map_columns(spec, rel.names)
     missing = [c for c in spec.columns if c.required and c.name not in cmap.columns and c.name not in cmap.flags]
@@ -171,8 +170,7 @@ def _source(con: duckdb.DuckDBPyConnection, spec: TableSpec, idx: int, part: Par
     present = set(cmap.columns) | set(cmap.flags) | ({"attributes"} if cmap.extras else set())
     if spec.name == "messages":
         present |= {"contact_id", "sender_type"}
-    sql, params = typed_select(spec, cmap, rel, idx)
-    return Source(idx, part, rel, sql, params, present)
+    return Source(idx, part, rel, cmap, present)
 
 
 def _import_direct(con: duckdb.DuckDBPyConnection, spec: TableSpec, sources: list[Source],
@@ -182,11 +180,12 @@ def _import_direct(con: duckdb.DuckDBPyConnection, spec: TableSpec, sources: lis
     extra = "TRUE"
     if spec.name == "messages" and con.execute("SELECT count(*) FROM conversations").fetchone()[0]:
         extra = "contact_id IS NOT NULL"  # else staging fills it from the conversation (fill_message_contacts)
+    sql, params = checked_select(spec, source.cmap, source.rel)
     try:
         if con.execute(f"SELECT count(*) FROM {spec.name}").fetchone()[0] == 0:
-            n = direct.insert_fresh(con, spec, source.rel, source.sql, source.params, extra)
+            n = direct.insert_fresh(con, spec, source.rel, sql, params, extra)
             return None if n is None else {"read": n, "inserted": n, "updated": 0, "unchanged": 0, "rejected": 0}
-        n = direct.all_unchanged(con, spec, source.rel, source.sql, source.params, extra, present)
+        n = direct.all_unchanged(con, spec, source.rel, sql, params, extra, present)
     except duckdb.Error as exc:
         raise ImportFailed(f"{source.part.label}: cannot read: {str(exc).splitlines()[0]}") from None
     return None if n is None else {"read": n, "inserted": 0, "updated": 0, "unchanged": n, "rejected": 0}
@@ -200,7 +199,7 @@ def _import_staged(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, sp
     read = rejected = 0
     for source in sources:
         try:
-            read += stage_part(con, spec, source.sql, source.params)
+            read += stage_part(con, spec, *typed_select(spec, source.cmap, source.rel, source.idx))
         except duckdb.Error as exc:
             raise ImportFailed(f"{source.part.label}: cannot read: {str(exc).splitlines()[0]}") from None
         if source.rel.rejects:

@@ -1,6 +1,7 @@
 """Staging: one table per canonical table with typed values, and a reject reason for every bad row."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -43,20 +44,35 @@ def _expected(kind: str) -> str:
     return ", ".join(values)
 
 
-def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int) -> tuple[str, dict[str, Any]]:
-    """SELECT typed canonical columns and `_reject` (the first bad value's reason and column, the raw row)."""
-    params = dict(rel.params)
-    raws, typed, checks = [], [], []
+@dataclass
+class Typed:
+    """The pieces of a part's typed select: raw and typed column expressions, reject checks, ok terms."""
+
+    raws: list[str] = field(default_factory=list)
+    typed: list[str] = field(default_factory=list)
+    checks: list[tuple[str, str, str]] = field(default_factory=list)  # (bad when, reason, column)
+    oks: list[str] = field(default_factory=list)  # all true exactly when no check is
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def levels(self, rel: Relation) -> str:
+        """SELECT of the source columns, then the raw text (_r0...) and the typed values (_t0...)."""
+        level1 = f"SELECT r.*, {', '.join(self.raws)} FROM ({rel.sql}) r"
+        return f"SELECT l1.*, {', '.join(self.typed)} FROM ({level1}) l1"
+
+
+def _typed(spec: TableSpec, cmap: ColumnMap, rel: Relation) -> Typed:
+    """Raw and typed expressions of every canonical column, with the checks that reject a row."""
+    out = Typed(params=dict(rel.params))
     for i, col in enumerate(spec.columns):
         r = f"_r{i}"
         if col.name in cmap.columns:
-            raws.append(f"r.{q(cmap.columns[col.name])} AS {r}")
+            out.raws.append(f"r.{q(cmap.columns[col.name])} AS {r}")
         elif col.name in cmap.flags:
             source, (yes, no) = cmap.flags[col.name]
-            raws.append(f"CASE TRY_CAST(trim(r.{q(source)}) AS BOOLEAN) WHEN TRUE THEN '{yes}' "
-                        f"WHEN FALSE THEN '{no}' ELSE r.{q(source)} END AS {r}")
+            out.raws.append(f"CASE TRY_CAST(trim(r.{q(source)}) AS BOOLEAN) WHEN TRUE THEN '{yes}' "
+                            f"WHEN FALSE THEN '{no}' ELSE r.{q(source)} END AS {r}")
         else:
-            raws.append(f"NULL::VARCHAR AS {r}")
+            out.raws.append(f"NULL::VARCHAR AS {r}")
         bad = None
         if col.kind == "timestamp":
             value = f"TRY_CAST(trim({r}) AS TIMESTAMPTZ)"
@@ -71,32 +87,52 @@ def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int)
         else:
             value = r
         if col.name == "attributes" and spec.keep_extras and cmap.extras:
-            params["akeys"] = list(cmap.extras)
+            out.params["akeys"] = list(cmap.extras)
             extras = ", ".join(f"r.{q(n)}" for n in cmap.extras)
-            raws.append(f"json_merge_patch('{{}}', to_json(map($akeys, [{extras}]))) AS _extras")
+            out.raws.append(f"json_merge_patch('{{}}', to_json(map($akeys, [{extras}]))) AS _extras")
             value = f"nullif(json_merge_patch(coalesce({value}, '{{}}'), _extras)::VARCHAR, '{{}}')::JSON"
-        typed.append(f"{value} AS _t{i}")
+        out.typed.append(f"{value} AS _t{i}")
         if col.required:
-            checks.append((f"_t{i} IS NULL AND nullif(trim(_r{i}), '') IS NULL", f"'missing {col.name}'", col.name))
+            out.checks.append((f"_t{i} IS NULL AND nullif(trim(_r{i}), '') IS NULL", f"'missing {col.name}'",
+                               col.name))
         if bad:
-            checks.append((f"_t{i} IS NULL AND nullif(trim(_r{i}), '') IS NOT NULL", bad, col.name))
-    reason = " ".join(f"WHEN {cond} THEN {msg}" for cond, msg, _ in checks)
-    column = " ".join(f"WHEN {cond} THEN '{name}'" for cond, _, name in checks)
+            out.checks.append((f"_t{i} IS NULL AND nullif(trim(_r{i}), '') IS NOT NULL", bad, col.name))
+        if col.required:
+            out.oks.append(f"_t{i} IS NOT NULL")
+        elif bad:
+            out.oks.append(f"(_t{i} IS NOT NULL OR nullif(trim(_r{i}), '') IS NULL)")
+    return out
+
+
+def _outs(spec: TableSpec) -> str:
+    return ", ".join(f"_t{i} AS {q(c.name)}" for i, c in enumerate(spec.columns))
+
+
+def typed_select(spec: TableSpec, cmap: ColumnMap, rel: Relation, part_idx: int) -> tuple[str, dict[str, Any]]:
+    """SELECT typed canonical columns and `_reject` (the first bad value's reason and column, the raw row)."""
+    t = _typed(spec, cmap, rel)
+    reason = " ".join(f"WHEN {cond} THEN {msg}" for cond, msg, _ in t.checks)
+    column = " ".join(f"WHEN {cond} THEN '{name}'" for cond, _, name in t.checks)
     if rel.names:
-        params["names"] = rel.names
+        t.params["names"] = rel.names
         raw = f"to_json(map($names, [{', '.join(q(n) for n in rel.names)}]))::VARCHAR"
     else:
         raw = "NULL::VARCHAR"
-    level1 = f"SELECT r.*, {', '.join(raws)} FROM ({rel.sql}) r"
-    level2 = f"SELECT l1.*, {', '.join(typed)} FROM ({level1}) l1"
     level3 = (f"SELECT *, CASE WHEN _bad IS NOT NULL THEN _bad {reason} END AS _reason, "
-              f"CASE WHEN _bad IS NOT NULL THEN NULL {column} END AS _column FROM ({level2}) l2")
-    outs = ", ".join(f"_t{i} AS {q(c.name)}" for i, c in enumerate(spec.columns))
-    params["part"] = part_idx
-    sql = (f"SELECT {outs}, $part AS _part, _n, _file, _line, CASE WHEN _reason IS NOT NULL THEN "
+              f"CASE WHEN _bad IS NOT NULL THEN NULL {column} END AS _column FROM ({t.levels(rel)}) l2")
+    t.params["part"] = part_idx
+    sql = (f"SELECT {_outs(spec)}, $part AS _part, _n, _file, _line, CASE WHEN _reason IS NOT NULL THEN "
            f"json_object('reason', _reason, 'column', _column, 'raw', coalesce(_text, {raw}))::VARCHAR END AS _reject "
            f"FROM ({level3})")
-    return sql, params
+    return sql, t.params
+
+
+def checked_select(spec: TableSpec, cmap: ColumnMap, rel: Relation) -> tuple[str, dict[str, Any]]:
+    """SELECT typed canonical columns and `_ok`: true exactly when typed_select gives no `_reject` (cheaper:
+    no reasons)."""
+    t = _typed(spec, cmap, rel)
+    ok = " AND ".join(["_bad IS NULL", *t.oks])
+    return f"SELECT {_outs(spec)}, {ok} AS _ok FROM ({t.levels(rel)}) l2", t.params
 
 
 def reject(reason: str, column: str, row: str) -> str:
