@@ -31,7 +31,7 @@ from .filters import Filters
 from .tickets import TICKETS_SQL, label_params
 
 _CACHE: dict[tuple, pd.DataFrame] = {}
-FORMAT = 2  # bumped whenever an aggregate's rows change meaning, so older Parquet files are not read
+FORMAT = 4  # bumped whenever an aggregate's rows change meaning, so older Parquet files are not read
 SHAPING = ("timezone", "business_hours", "holidays_country", "holidays_subdivision", "extra_holidays")
 _LOCK = threading.Lock()
 
@@ -237,7 +237,7 @@ def _early_first_responses(store: Store, first: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sorted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """frame[columns] sorted by seconds (then the other columns), with business_rank (core.measured), weekday
+    """frame[columns] sorted by seconds (then the other columns), with business_order (core.measured), weekday
     (1 = Monday) and hour of from_at, and the few-valued keys as categories (less memory, fast isin)."""
     frame = frame.reindex(columns=columns).assign(open=False)
     if "until_at" in frame:
@@ -245,7 +245,7 @@ def _sorted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     frame = frame.sort_values(["seconds", *[c for c in ("conversation_id", "cycle", "from_at") if c in frame]],
                               ignore_index=True, kind="stable")
     frame = frame.astype({c: "category" for c in KEYS if c in frame})
-    return frame.assign(business_rank=measured.ranked(frame["business_seconds"]),
+    return frame.assign(business_order=measured.ordered(frame["business_seconds"]),
                         weekday=frame["from_at"].dt.dayofweek.astype("int8") + 1,
                         hour=frame["from_at"].dt.hour.astype("int8"))
 
@@ -257,7 +257,7 @@ def response_facts(store: Store, metric: str) -> pd.DataFrame:
 
     Columns: metric, conversation_id, cycle, from_message_id, to_message_id, from_at, to_at, until_at (NaT but
     for early first responses), channel, agent_id, assignee_at_response, team, assignee_team (the team of
-    assignee_at_response), open (FALSE), seconds, business_seconds, business_rank, weekday, hour.
+    assignee_at_response), open (FALSE), seconds, business_seconds, business_order, weekday, hour.
     """
     def compute() -> pd.DataFrame:
         teams = store.df("SELECT agent_id, team FROM agents")
@@ -276,7 +276,7 @@ def status_facts(store: Store) -> pd.DataFrame:
     """Every status interval left by now (core.response_times.time_in_status with no filters), sorted by seconds.
 
     Columns: metric, status, from_at (entered), to_at (left), channel, agent_id (assignee when entered), team,
-    open (FALSE), seconds, business_seconds, business_rank, weekday, hour.
+    open (FALSE), seconds, business_seconds, business_order, weekday, hour.
     """
     def compute() -> pd.DataFrame:
         rows = response_times.time_in_status(store, Filters())

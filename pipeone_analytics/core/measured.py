@@ -1,7 +1,7 @@
 """Summaries of measured durations kept sorted: response_times.summarize's numbers in milliseconds, not seconds.
 
-The rows (core.aggregates.response_facts / status_facts) are stored sorted by seconds, with each row's rank in
-business-seconds order. A selection is then a boolean mask, the selected values in order are one mask away, and
+The rows (core.aggregates.response_facts / status_facts) are stored sorted by seconds, with business_order:
+the rows' positions in business-seconds order. A selection is then a boolean mask, the selected values in order are one mask away, and
 a percentile is read at its ranks: count, mean, the quantiles and the shares within each SLA threshold come
 from exactly the values summarize() reads. The quantiles use summarize's definition (quantile_cont: linear
 interpolation between ranks floor and ceil of (n - 1) * q); only the last bit of that interpolation may differ
@@ -19,12 +19,9 @@ from .response_times import QUANTILES
 PREFIXES = {"": "seconds", "business_": "business_seconds"}
 
 
-def ranked(values: pd.Series) -> np.ndarray:
-    """Each value's position (0-based) in ascending order, missing values last. Stored as business_rank."""
-    order = np.argsort(values.to_numpy(dtype=float, na_value=np.nan), kind="stable")
-    rank = np.empty(len(order), dtype="int64")
-    rank[order] = np.arange(len(order))
-    return rank
+def ordered(values: pd.Series) -> np.ndarray:
+    """The positions of the values in ascending order, missing values last (stored as business_order)."""
+    return np.argsort(values.to_numpy(dtype=float, na_value=np.nan), kind="stable")
 
 
 def _stats(values: np.ndarray, thresholds: Sequence[int], prefix: str) -> dict[str, float]:
@@ -47,18 +44,17 @@ def _stats(values: np.ndarray, thresholds: Sequence[int], prefix: str) -> dict[s
 
 def summary(rows: pd.DataFrame, mask: np.ndarray, thresholds: Sequence[int], by: str | None = None,
             groups: np.ndarray | None = None) -> pd.DataFrame:
-    """summarize() of the masked rows (sorted by seconds, with business_rank), overall or per group code.
+    """summarize() of the masked rows (sorted by seconds, with business_order), overall or per group code.
 
-    groups: an integer code per row (-1: missing) when by names the key column; the key column holds the codes.
-    Columns: [by], count, open (0: measured rows only), mean, median, p75, p90, p95, within_<T>s, then the same
+    groups: a small integer code per row (-1: missing) when by names the key column, which then holds the codes.
+    Columns: [by] (codes ascending, -1 last), count, open (0: measured rows only), mean, median, p75, p90, p95, within_<T>s, then the same
     with the prefix business_.
     """
     ordered: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
     for prefix, column in PREFIXES.items():
         values = rows[column].to_numpy(dtype=float, na_value=np.nan)
         if prefix:
-            order = np.empty(len(values), dtype="int64")
-            order[rows["business_rank"].to_numpy()] = np.arange(len(values))
+            order = rows["business_order"].to_numpy()
             keep, values = mask[order], values[order]
             codes = None if groups is None else groups[order][keep]
         else:
@@ -74,7 +70,7 @@ def summary(rows: pd.DataFrame, mask: np.ndarray, thresholds: Sequence[int], by:
     records: dict[int, dict] = {}
     for prefix in PREFIXES:
         values, codes = ordered[prefix]
-        order = np.argsort(codes, kind="stable")  # each group's values stay ascending
+        order = np.argsort(codes, kind="stable")  # radix sort for small ints; groups stay ascending
         values, codes = values[order], codes[order]
         keys, starts = np.unique(codes, return_index=True)
         for key, lo, hi in zip(keys, starts, [*starts[1:], len(codes)]):
@@ -82,4 +78,5 @@ def summary(rows: pd.DataFrame, mask: np.ndarray, thresholds: Sequence[int], by:
             records[int(key)] |= _stats(values[lo:hi], thresholds, prefix)
     columns = [by, "count", "open", *[k for prefix in PREFIXES for k in _stats(np.empty(0), thresholds, prefix)
                                       if k != "count"]]
-    return pd.DataFrame(list(records.values()), columns=columns)
+    keys = sorted(records, key=lambda k: (k < 0, k))  # summarize() orders by the key, missing last
+    return pd.DataFrame([records[k] for k in keys], columns=columns)

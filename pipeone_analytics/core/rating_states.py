@@ -69,18 +69,20 @@ def _states_sql(segments: int) -> str:
         WINDOW w AS (PARTITION BY d.contact_id ORDER BY d.day)
     ),
     people AS (
-        SELECT coalesce(p.contact_id, f.contact_id) AS contact_id, p.phone_valid, p.created_at, f.first_day
+        SELECT coalesce(p.contact_id, f.contact_id) AS contact_id, p.phone_valid, p.created_at, f.first_day,
+               p.contact_id IS NOT NULL AS listed
         FROM contacts p FULL JOIN (SELECT contact_id, min(day) AS first_day FROM days GROUP BY ALL) f
              ON f.contact_id = p.contact_id
     ),
     states AS (
         SELECT c.contact_id, c.day AS from_day, ({STARS_SQL})::INTEGER AS stars, m.channel
         FROM counted c JOIN main m USING (contact_id, day) JOIN people p USING (contact_id)
-        UNION ALL  -- a contact that exists before its first message is a new contact (0) until then
+        UNION ALL  -- a listed contact that exists before its first message is a new contact (0) until then
         SELECT contact_id, CASE WHEN created_at IS NULL THEN $always
                                 ELSE date_diff('day', DATE '1970-01-01', created_at::DATE) END, 0, NULL
         FROM people
-        WHERE first_day IS NULL OR created_at IS NULL OR date_diff('day', DATE '1970-01-01', created_at::DATE) < first_day
+        WHERE listed AND (first_day IS NULL OR created_at IS NULL
+                          OR date_diff('day', DATE '1970-01-01', created_at::DATE) < first_day)
     )
     SELECT contact_id, from_day, stars, channel FROM (
         SELECT *, lag(stars) OVER w AS stars_before, lag(channel) OVER w AS channel_before,

@@ -89,7 +89,7 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
                                  y_format=".0%")
     replies, chosen = facts["reply_time"], masks["reply_time"]
     thresholds = response_times.sla_thresholds("reply_time", settings)
-    cells = (replies["weekday"].to_numpy().astype("int64") - 1) * 24 + replies["hour"].to_numpy()
+    cells = (replies["weekday"].to_numpy().astype("int16") - 1) * 24 + replies["hour"].to_numpy()
     heat = measured.summary(replies, chosen, thresholds, "cell", cells)
     heat = heat.assign(weekday=heat["cell"] // 24 + 1, hour=heat["cell"] % 24)[["weekday", "hour", f"{prefix}median", "count"]].rename(
         columns={f"{prefix}median": "median"}).reset_index(drop=True)
