@@ -6,6 +6,7 @@ import json
 import re
 import time
 import zoneinfo
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -98,9 +99,11 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ImportFailed(f"unknown timezone '{tz}': use an IANA name such as America/Sao_Paulo") from None
     parts = _check(parts, source, warnings)
-    files: list[dict[str, Any]] = []
+    tables = [t for t in ORDER if any(p.table == t for p in parts)]
     started = dt.datetime.now(dt.timezone.utc)
-    with store.write() as con:
+    # The files are hashed on a thread while DuckDB reads them (hashlib releases the GIL).
+    with ThreadPoolExecutor(1) as pool, store.write() as con:
+        hashing = pool.submit(lambda: [file_info(p) for t in tables for p in parts if p.table == t and p.path])
         con.execute("SET TimeZone = ?", [tz])
         memory = import_memory_bytes(store.settings.memory_limit) if store.path is not None else None
         if memory:  # a file store: its connection closes with the import
@@ -110,11 +113,9 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
         everything = False  # a table the ledger reads was empty and got rows: rebuild the whole ledger
         run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM import_runs").fetchall()[0][0]
         result = ImportResult(run_id, source, fmt, tz, warnings=warnings)
-        tables = [t for t in ORDER if any(p.table == t for p in parts)]
         for table in tqdm(tables, desc="import", unit="table", disable=None, leave=False):
             t0 = time.perf_counter()
             mine = [(i, p) for i, p in enumerate(parts) if p.table == table]
-            files += [file_info(p) for _, p in mine if p.path is not None]
             empty = table in ledger.LEDGER_TABLES and not con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             result.counts[table] = _import_table(con, store, run_id, table, mine, warnings, memory)
             everything |= empty and result.counts[table]["inserted"] > 0
@@ -122,7 +123,7 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
         t0 = time.perf_counter()
         result.ledger_rows = ledger.refresh(con, everything)
         result.ledger_seconds = time.perf_counter() - t0
-        _record_run(con, result, started, files)
+        _record_run(con, result, started, hashing.result())
     return result
 
 

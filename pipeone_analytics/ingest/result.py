@@ -15,7 +15,7 @@ class ImportResult:
     fmt: str
     timezone: str
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)   # wall time per table, file hashing included
+    seconds: dict[str, float] = field(default_factory=dict)   # wall time per table (files hashed alongside)
     warnings: list[str] = field(default_factory=list)
     ledger_rows: int = 0        # interaction ledger rows rebuilt for the conversations this import changed
     ledger_seconds: float = 0.0
