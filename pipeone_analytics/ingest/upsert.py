@@ -47,10 +47,9 @@ def insert(con: duckdb.DuckDBPyConnection, spec: TableSpec, source: str, where: 
            params: dict | None = None) -> int:
     """Run insert_sql in parallel (row order means nothing here); returns the rows inserted."""
     con.execute("SET preserve_insertion_order = false")
-    try:
-        return con.execute(insert_sql(spec, source, where), params or {}).fetchone()[0]
-    finally:
-        con.execute("RESET preserve_insertion_order")
+    n = con.execute(insert_sql(spec, source, where), params or {}).fetchall()[0][0]
+    con.execute("RESET preserve_insertion_order")
+    return n
 
 
 def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, present: list[str]) -> tuple[int, int, int]:
