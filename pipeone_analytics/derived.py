@@ -28,6 +28,19 @@ LEDGER_COLUMNS = ("conversation_id", "contact_id", "direction", "from_message_id
 LEDGER_MIGRATIONS = frozenset({2})
 
 
+def messages_sql(where: str = "TRUE") -> str:
+    """SELECT of the messages kept by `where` (over the messages table) with their contact resolved.
+
+    A message without contact_id takes its conversation's. Columns: message_id, conversation_id,
+    contact_id, channel, direction, sent_at, sender_type, agent_id.
+    """
+    return f"""
+        SELECT m.message_id, m.conversation_id, coalesce(m.contact_id, c.contact_id) AS contact_id,
+               m.channel, m.direction, m.sent_at, m.sender_type, m.agent_id
+        FROM (SELECT * FROM messages WHERE {where}) m
+        LEFT JOIN conversations c ON m.contact_id IS NULL AND c.conversation_id = m.conversation_id"""
+
+
 def ledger_sql(scope: str = "TRUE") -> str:
     """SELECT of every response of the conversations kept by `scope` (DESIGN 4.1), over all their messages.
 
@@ -48,12 +61,7 @@ def ledger_sql(scope: str = "TRUE") -> str:
                lag(agent_id) OVER turn AS from_agent_id
         FROM (
             SELECT *, direction IS DISTINCT FROM lag(direction) OVER msg AS turn_start
-            FROM (
-                SELECT m.message_id, m.conversation_id, coalesce(m.contact_id, c.contact_id) AS contact_id,
-                       m.channel, m.direction, m.sent_at, m.agent_id
-                FROM (SELECT * FROM messages WHERE sender_type NOT IN ('note', 'automation') AND ({scope})) m
-                LEFT JOIN conversations c ON m.contact_id IS NULL AND c.conversation_id = m.conversation_id
-            ) m
+            FROM ({messages_sql(f"sender_type NOT IN ('note', 'automation') AND ({scope})")}) m
             WINDOW msg AS (PARTITION BY conversation_id ORDER BY sent_at, message_id)
         ) t
         WHERE turn_start

@@ -1,11 +1,9 @@
 """The interaction ledger (DESIGN 4.1): every response turn, with the two messages that make it.
 
-One conversation's messages, without notes and automation, are taken in time order; equal
-`sent_at` values are ordered by `message_id`, so the order (and so every turn) is deterministic.
-Consecutive messages with the same direction form a turn; every turn after the first is a response
-to the turn before it, measured from the first message of that turn to the first message of the
-response. Messages are cut at `$as_of` (sent_at <= $as_of); because the order is total, the ledger
-as of T is exactly the full ledger's rows with to_at <= T.
+The ledger is defined once, in pipeone_analytics.derived (ledger_sql), and stored in the table
+`interaction_ledger`, which every writer of messages keeps fresh. The ledger as of T is exactly the
+stored rows with to_at <= T; this module reads them and adds what depends on settings and filters
+(cycle, business seconds).
 """
 from __future__ import annotations
 
@@ -16,14 +14,13 @@ from typing import Mapping
 import pandas as pd
 
 from ..config import Settings
+from ..derived import LEDGER_COLUMNS, LEDGER_TABLE
+from ..derived import messages_sql as _resolved_messages_sql
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .calendar import add_business_seconds
 from .filters import Filters, in_list, in_period, to_timestamp, used_params
 from .status import cycles_sql
-
-LEDGER_COLUMNS = ("conversation_id", "contact_id", "direction", "from_message_id", "from_at",
-                  "to_message_id", "to_at", "channel", "agent_id", "seconds")
 
 
 def end_of_day(value: dt.date | dt.datetime | str | None, settings: Settings) -> pd.Timestamp:
@@ -46,42 +43,16 @@ def messages_sql() -> str:
 
     Columns: message_id, conversation_id, contact_id, channel, direction, sent_at, sender_type, agent_id.
     """
-    return """
-        SELECT m.message_id, m.conversation_id, coalesce(m.contact_id, c.contact_id) AS contact_id,
-               m.channel, m.direction, m.sent_at, m.sender_type, m.agent_id
-        FROM messages m
-        LEFT JOIN conversations c ON m.contact_id IS NULL AND c.conversation_id = m.conversation_id
-        WHERE m.sent_at <= $as_of::TIMESTAMPTZ"""
+    return _resolved_messages_sql("sent_at <= $as_of::TIMESTAMPTZ")
 
 
 def ledger_sql(where: str = "TRUE") -> str:
-    """SELECT of every response among messages sent up to $as_of (DESIGN 4.1); one row per response.
+    """SELECT of the stored ledger as of $as_of (rows with to_at <= $as_of); one row per response.
 
-    `where` is a constant SQL predicate over conversation_id and contact_id that must keep or drop
-    whole conversations (never single messages, which would change the turns).
-    Columns: conversation_id, contact_id, direction ('agent_reply' | 'contact_reply'), from_message_id,
-    from_at, to_message_id, to_at, channel (of the response), agent_id (sender of an agent reply; for
-    a contact reply, sender of the first message of the agent turn answered), seconds (to_at - from_at).
+    `where` is a constant SQL predicate over the ledger's columns (conversation_id, contact_id, ...).
+    Columns: those of derived.ledger_sql (LEDGER_COLUMNS).
     """
-    return f"""
-    SELECT conversation_id, contact_id,
-           CASE direction WHEN 'outbound' THEN 'agent_reply' ELSE 'contact_reply' END AS direction,
-           from_message_id, from_at, message_id AS to_message_id, sent_at AS to_at, channel,
-           CASE direction WHEN 'outbound' THEN agent_id ELSE from_agent_id END AS agent_id,
-           (epoch_us(sent_at) - epoch_us(from_at)) / 1e6 AS seconds
-    FROM (
-        SELECT *, lag(message_id) OVER turn AS from_message_id, lag(sent_at) OVER turn AS from_at,
-               lag(agent_id) OVER turn AS from_agent_id
-        FROM (
-            SELECT *, direction IS DISTINCT FROM lag(direction) OVER msg AS turn_start
-            FROM ({messages_sql()}) m
-            WHERE sender_type NOT IN ('note', 'automation') AND ({where})
-            WINDOW msg AS (PARTITION BY conversation_id ORDER BY sent_at, message_id)
-        ) t
-        WHERE turn_start
-        WINDOW turn AS (PARTITION BY conversation_id ORDER BY sent_at, message_id)
-    ) r
-    WHERE from_at IS NOT NULL"""
+    return f"SELECT * FROM {LEDGER_TABLE} WHERE to_at <= $as_of::TIMESTAMPTZ AND ({where})"
 
 
 def ledger(source: Store | Mapping[str, pd.DataFrame], filters: Filters | None = None) -> pd.DataFrame:

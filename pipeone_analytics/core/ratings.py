@@ -2,8 +2,9 @@
 
 Every contact is rated on all their messages sent up to `as_of` (inclusive):
 - sent: outbound by an agent or an automation; received: inbound by the contact; notes are neither;
-- interactions: the responses of the interaction ledger (core.interactions, DESIGN 4.1) in both
-  directions, over all the contact's conversations; automation messages are not part of it;
+- interactions: the responses of the interaction ledger (DESIGN 4.1, the stored table read through
+  core.interactions) in both directions, over all the contact's conversations; automation messages are
+  not part of it;
 - same day: both messages of the interaction on one calendar day in the account timezone;
 - within 30 min / 2 h: seconds <= 1800 / <= 7200; a share of at least 90% is tested on counts
   (10 * within >= 9 * interactions), so no floating point decides a boundary.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeone_analytics import cli
+from pipeone_analytics import cli, derived
 from pipeone_analytics.config import Settings
 from pipeone_analytics.core import ratings as R
 from pipeone_analytics.store import CANONICAL_TABLES, Store
@@ -437,6 +437,7 @@ def _file_store(scn: Scenario, tmp_path: Path) -> Path:
             dst.register("f", frame)
             dst.execute(f"INSERT INTO {table} SELECT * FROM f")
             dst.unregister("f")
+        derived.refresh_ledger(dst)  # a writer of messages keeps the stored ledger fresh
     return path
 
 

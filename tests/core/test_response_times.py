@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeone_analytics import cli
+from pipeone_analytics import cli, derived
 from pipeone_analytics.config import Settings
 from pipeone_analytics.core import response_times as rt
 from pipeone_analytics.core.filters import Filters
@@ -292,6 +292,7 @@ def test_export_response_times_by_agent(tmp_path: Path, capsys: pytest.CaptureFi
             con.register("_frame", frame)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
             con.unregister("_frame")
+        derived.refresh_ledger(con)  # a writer of messages keeps the stored ledger fresh
     out = tmp_path / "rt.csv"
     assert cli.main(["export", "response-times", "--db", str(db), "--by", "agent", "--out", str(out)]) == 0
     table = pd.read_csv(out)
