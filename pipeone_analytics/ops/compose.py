@@ -13,6 +13,8 @@ import dataclasses
 import json
 from typing import Any, Iterable, Mapping
 
+import pandas as pd
+
 from .. import i18n
 from ..core.channels import default_reply_channel
 from ..derived import refresh_ledger
@@ -22,7 +24,7 @@ from .attachments import check_attachments
 from .audit import audited, new_id, plain
 from .permissions import Actor
 from .sms import sms_segments
-from .state import conversation_state
+from .state import conversation_state, state_row
 from .templates import render, template_variables
 
 
@@ -42,12 +44,16 @@ class Draft:
 
 @dataclasses.dataclass(frozen=True)
 class Sent:
-    """What compose wrote: the outbox row, the message, and the audit row."""
+    """What compose wrote: the outbox row, the message, and the audit row; the conversation's list row after it
+    (with its version, read inside the same transaction) and whether the caller's held state was current."""
 
     draft: Draft
     outbox_id: str
     message_id: str
     audit_id: str
+    at: pd.Timestamp
+    state: dict[str, Any]
+    held_current: bool
 
 
 def _draft(store: Store, actor: Actor | None, conversation: Mapping[str, Any], body: str | None,
@@ -120,4 +126,5 @@ def compose(store: Store, actor: Actor | None, conversation_id: str, body: str |
         op.after = {"message_id": message_id, "outbox_id": outbox_id, "channel": d.channel,
                     "template_id": d.template_id, "segments": d.segments,
                     "attachments": [a["name"] for a in d.attachments]}
-        return Sent(d, outbox_id, message_id, op.audit_id)
+        return Sent(d, outbox_id, message_id, op.audit_id, op.at, state_row(op.store, conversation_id, op.at),
+                    op.held_current)

@@ -21,7 +21,7 @@ from .. import i18n
 from ..store import Store
 from .audit import Operation, audited, new_id, plain
 from .permissions import Actor
-from .state import STATE_KEYS, conversation_version
+from .state import STATE_KEYS, conversation_version, state_row
 
 SETTABLE_STATUSES = ("in_progress", "on_hold")
 
@@ -48,15 +48,22 @@ def _state(op: Operation) -> dict[str, Any]:
     return {"status": plain(state.get("status")), "assignee_id": plain(state.get("assignee_id"))}
 
 
-def _event(op: Operation, kind: str, value: str, after: dict[str, Any], ticket_id: str | None = None) -> ActionResult:
+def _event(op: Operation, kind: str, value: str, after: dict[str, Any] | None,
+           ticket_id: str | None = None) -> ActionResult:
+    """Append the event and audit it; `after` is its effect on status and assignee, None when the fold decides
+    it (then the state is read again inside the transaction)."""
     event_id = new_id()
     op.con.execute('INSERT INTO events (event_id, conversation_id, "at", actor_id, kind, value) '
                    "VALUES (?, ?, ?, ?, ?, ?)", [event_id, op.target_id, op.at, op.actor.agent_id, kind, value])
     op.before = _state(op)
+    if after is None:
+        state = state_row(op.store, op.target_id, op.at)
+        after = {"status": state["status"], "assignee_id": plain(state["assignee_id"])}
+    else:
+        state = {k: plain((op.conversation or {}).get(k)) for k in STATE_KEYS}
+        state["version"] = conversation_version(op.store, op.target_id, op.at)
     op.after = {**op.before, **after, "event_id": event_id, "kind": kind, "value": value}
-    state = {k: plain((op.conversation or {}).get(k)) for k in STATE_KEYS}
     state |= {k: op.after[k] for k in ("status", "assignee_id")}
-    state["version"] = conversation_version(op.store, op.target_id, op.at)
     return ActionResult(op.action, op.target_id, event_id, op.audit_id, op.at, state, op.held_current, ticket_id)
 
 
@@ -143,4 +150,4 @@ def reopen(store: Store, actor: Actor | None, conversation_id: str, held: Held =
                  held=held) as op:
         if _state(op)["status"] != "resolved":
             raise op.fail("ops_not_resolved", conversation=conversation_id)
-        return _event(op, "reopened", "new", {"status": "new"})
+        return _event(op, "reopened", "new", None)  # new, or in_progress after a snapshot (core/status.py)

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from .. import i18n
+from ..core.conversations import conversation_list
 from ..core.status import status_as_of
 from ..errors import ValidationError
 from ..store import Store
@@ -45,6 +46,13 @@ def conversation_version(store: Store, conversation_id: str, now: pd.Timestamp |
     with store.read() as con:
         n, h, moving = con.execute(_VERSION, {"id": conversation_id, "now": now}).fetchall()[0]
     return None if n == 0 or moving else f"{n}:{h}"
+
+
+def state_row(store: Store, conversation_id: str, now: pd.Timestamp) -> dict[str, Any]:
+    """The conversation's list row (core.conversations.conversation_list columns) as `store` sees it now, with its
+    "version": the state after a write whose effect the fold decides (a reopen, a message)."""
+    row = conversation_list(store, conversation_ids=[conversation_id]).items.iloc[0].to_dict()
+    return row | {"version": conversation_version(store, conversation_id, now)}
 
 
 def checked_state(store: Store, conversation_id: str, held: Mapping[str, Any] | None,

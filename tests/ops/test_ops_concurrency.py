@@ -1,4 +1,5 @@
-"""Two writer processes and a reader on one store file: nothing lost, nothing doubled, no action on stale state."""
+"""Two writer processes and a reader on one store file: nothing lost, nothing doubled, no action on stale state
+(also when a writer hands back a state it held, which the other may have made stale)."""
 from __future__ import annotations
 
 import json
@@ -72,6 +73,7 @@ def _run(tmp_path: Path, per_process: int) -> None:
     done = {who: json.loads((tmp_path / f"{who}.json").read_text())["done"] for who in ("mia", "root")}
     results = pd.DataFrame([{**r, "who": who} for who, rows in done.items() for r in rows])
     assert len(results) == 2 * per_process
+    assert results["held_current"].any()  # some actions took the state their process held, checked current
     events = store.df('SELECT event_id, conversation_id, "at", actor_id, kind, value FROM events '
                       'ORDER BY "at", event_id')
     audit = store.df("SELECT audit_id, actor_id, role, action, target_id, after->>'event_id' AS event_id "

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from pipeone_analytics import i18n
@@ -414,3 +413,65 @@ def test_after_an_action_the_card_moves_to_the_top_or_leaves_the_filtered_list(s
     assert shown(app) == ["c_free"]
     app.actions.progress.click()                # no longer on hold: it leaves this list
     assert shown(app) == [] and "No conversation matches" in app.list.rows.children[0].value
+
+
+def test_an_agent_takes_an_unassigned_conversation(store: Store) -> None:
+    app = app_for(store, "ana")
+    open_conversation(app, "c_free")
+    # an agent may only take it: the one choice is herself
+    assert [v for _, v in app.actions.target.options] == ["ana"] and not app.actions.transfer.disabled
+    app.actions.transfer.click()
+    assert store.df("SELECT action, actor_id FROM audit_log").values.tolist() == [["take", "ana"]]
+    assert conversation_state(store, "c_free")["assignee_id"] == "ana" and "Ana Lima" in text(app.actions.tags)
+    open_conversation(app, "c_bob")                 # bob's: nothing to take
+    assert app.actions.transfer.disabled and "assigned to bob" in app.actions.transfer.tooltip
+
+
+def test_a_change_made_elsewhere_is_not_overwritten_by_a_click_on_the_stale_screen(store: Store) -> None:
+    from pipeone_analytics.ops import conversations
+
+    ana = app_for(store, "ana")
+    open_conversation(ana, "c_ana")                 # ana sees c_ana as hers, in progress
+    conversations.transfer(store, acting_user(store, {"PIPEONE_USER": "mia"}), "c_ana", "bob")
+    ana.actions.hold.click()
+    assert "assigned to bob" in text(ana.notice) and "p1-notice-error" in text(ana.notice)
+    mia = app_for(store, "mia")
+    open_conversation(mia, "c_free")
+    bob = acting_user(store, {"PIPEONE_USER": "bob"})
+    conversations.take(store, bob, "c_free")
+    conversations.resolve(store, bob, "c_free", "question")
+    mia.actions.confirm.click()                     # her screen still says new: the store says resolved
+    assert "c_free is already resolved" in text(mia.notice)
+    assert count(store, "SELECT count(*) FROM tickets") == 1
+    assert store.df("SELECT kind FROM events WHERE kind <> 'assigned' ORDER BY \"at\"")["kind"].tolist() == [
+        "resolved"]
+    # after a refused click the screen is still the stale one until Refresh
+    mia.refresh_button.click()
+    assert "Resolved" in text(mia.actions.tags)
+
+
+def _row(store: Store, conversation_id: str) -> dict:
+    from pipeone_analytics.core.conversations import conversation_list
+
+    return conversation_list(store, conversation_ids=[conversation_id]).items.iloc[0].to_dict()
+
+
+@pytest.mark.parametrize("act", [
+    lambda app: (setattr(app.actions.target, "value", "mia"), app.actions.transfer.click()),
+    lambda app: app.actions.hold.click(),
+    lambda app: app.actions.confirm.click(),
+    lambda app: (app.actions.confirm.click(), app.actions.reopen.click()),
+    lambda app: (setattr(app.composer.template, "value", "hello"), app.composer.send_button.click()),
+])
+def test_after_an_action_the_header_and_the_card_show_what_the_store_says(store: Store, act) -> None:
+    app = app_for(store, "mia")
+    open_conversation(app, "c_free")
+    act(app)
+    assert "p1-notice-ok" in text(app.notice)
+    fresh = _row(store, "c_free")
+    shown_state = {k: v for k, v in app.state.items() if k != "version"}
+    card = app.list.items.iloc[0].to_dict()
+    assert shown(app)[0] == "c_free"
+    for key, value in fresh.items():
+        assert str(shown_state[key]) == str(value) and str(card[key]) == str(value), key
+    assert app.state["version"] is not None

@@ -98,6 +98,7 @@ class ActionBar(w.VBox):
         taking = assignee is None and me is not None and not allowed(self.ctx.actor, "assign", state)[0]
         self.target.options = [(n, a) for a, n in zip(self.agents["agent_id"], self.agents["name"])
                                if a != assignee and (a == me or not taking)]
+        self.target.value = me if taking else None
         status, locale, cid = state["status"], self.ctx.locale, state["conversation_id"]
 
         def same(target: str) -> str | None:

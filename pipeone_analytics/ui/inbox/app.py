@@ -13,6 +13,7 @@ from ...config import load_settings
 from ...core.conversations import contact_profile, conversation_list
 from ...errors import PipeOneError
 from ...ops.admin import categories, teammates
+from ...ops.compose import Sent
 from ...ops.conversations import ActionResult
 from ...ops.permissions import Actor, acting_user
 from ...ops.state import conversation_version
@@ -23,7 +24,7 @@ from .composer import Composer
 from .context import Context
 from .list_pane import ListPane
 from .profile_pane import ProfilePane
-from .render import CSS, esc
+from .render import CSS, esc, present
 from .timeline_pane import TimelinePane
 
 
@@ -131,17 +132,16 @@ class InboxApp(w.VBox):
         if self.state is not None:
             self.profile.show_contact(self.state["contact_id"])
 
-    def after_action(self, conversation_id: str, result: object) -> None:
-        """After a write, on one read connection: the timeline is read again; the conversation's state is the
-        one the write returned when the state shown was still current when it wrote (an event changes nothing
-        else of the list row), else its list row is read again (a message, or someone else's change); its
-        card alone is redrawn."""
+    def after_action(self, conversation_id: str, result: ActionResult | Sent) -> None:
+        """After a write, on one read connection: the timeline is read again, and the conversation's state is the
+        one the write returned (its card alone is redrawn). When the state shown was not current when it wrote
+        (someone else changed the conversation), the list row is read again instead."""
         held = self.state if self.state is not None and self.state["conversation_id"] == conversation_id else None
         with self.ctx.reading():
-            if isinstance(result, ActionResult) and result.held_current and held is not None:
+            if result.held_current and held is not None:
                 assignee = result.state["assignee_id"]
                 state = {**held, **result.state, "last_activity_at": result.at.tz_convert(self.ctx.timezone),
-                         "assignee_name": self.names.get(assignee) if assignee else None}
+                         "assignee_name": self.names.get(assignee) if present(assignee) else None}
                 self._show(state, contact_unchanged=True)
             else:
                 state = self._load(conversation_id, contact_unchanged=True)
