@@ -118,6 +118,12 @@ def channel_facts(store: Store) -> pd.DataFrame:
     return cached(store, "channels", lambda: store.df(CHANNEL_FACTS_SQL, params))
 
 
+def agent_names(store: Store) -> pd.DataFrame:
+    """Every agent's name (its id when it has none). Columns: agent_id, agent_name."""
+    return cached(store, "agents", lambda: store.df(
+        "SELECT agent_id, coalesce(name, agent_id) AS agent_name FROM agents ORDER BY agent_id"))
+
+
 def day_range(filters: Filters, store: Store) -> tuple[dt.date | None, dt.date | None]:
     """The filters' period as [first day, day after the last) in local dates (None: open)."""
     start, end = filters.bounds(store.settings)

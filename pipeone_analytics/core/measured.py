@@ -42,38 +42,45 @@ def _stats(values: np.ndarray, thresholds: Sequence[int], prefix: str) -> dict[s
     return out
 
 
-def summary(rows: pd.DataFrame, mask: np.ndarray, thresholds: Sequence[int], by: str | None = None,
-            groups: np.ndarray | None = None) -> pd.DataFrame:
-    """summarize() of the masked rows (sorted by seconds, with business_order), overall or per group code.
+Chosen = dict[str, tuple[np.ndarray, np.ndarray]]
 
-    groups: a small integer code per row (-1: missing) when by names the key column, which then holds the codes.
-    Columns: [by] (codes ascending, -1 last), count, open (0: measured rows only), mean, median, p75, p90, p95, within_<T>s, then the same
-    with the prefix business_.
-    """
-    ordered: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+
+def choose(rows: pd.DataFrame, mask: np.ndarray) -> Chosen:
+    """The masked rows' values in ascending order, per prefix ("" seconds, "business_" business seconds), with
+    their row positions; rows are sorted by seconds and carry business_order. Missing values are dropped."""
+    chosen: Chosen = {}
     for prefix, column in PREFIXES.items():
-        values = rows[column].to_numpy(dtype=float, na_value=np.nan)
         if prefix:
             order = rows["business_order"].to_numpy()
-            keep, values = mask[order], values[order]
-            codes = None if groups is None else groups[order][keep]
+            positions = order[mask[order]]
         else:
-            keep, codes = mask, None if groups is None else groups[mask]
-        values = values[keep]
+            positions = np.flatnonzero(mask)
+        values = rows[column].to_numpy(dtype=float, na_value=np.nan)[positions]
         present = ~np.isnan(values)
-        ordered[prefix] = (values[present], None if codes is None else codes[present])
+        chosen[prefix] = (values[present], positions[present])
+    return chosen
+
+
+def summary(chosen: Chosen, thresholds: Sequence[int], by: str | None = None,
+            groups: np.ndarray | None = None) -> pd.DataFrame:
+    """summarize() of chosen values (choose()), overall or per group.
+
+    groups: a small integer code per row (-1: missing) when by names the key column, which then holds the codes.
+    Columns: [by] (codes ascending, -1 last), count, open (0: measured rows only), mean, median, p75, p90, p95,
+    within_<T>s, then the same with the prefix business_.
+    """
     if groups is None:
         record = {"open": 0}
-        for prefix in PREFIXES:
-            record |= _stats(ordered[prefix][0], thresholds, prefix)
+        for prefix, (values, _) in chosen.items():
+            record |= _stats(values, thresholds, prefix)
         return pd.DataFrame([{"count": record.pop("count"), **record}])
     records: dict[int, dict] = {}
-    for prefix in PREFIXES:
-        values, codes = ordered[prefix]
-        order = np.argsort(codes, kind="stable")  # radix sort for small ints; groups stay ascending
+    for prefix, (values, positions) in chosen.items():
+        codes = groups[positions]
+        order = np.argsort(codes, kind="stable")  # radix sort for small ints; each group stays ascending
         values, codes = values[order], codes[order]
-        keys, starts = np.unique(codes, return_index=True)
-        for key, lo, hi in zip(keys, starts, [*starts[1:], len(codes)]):
+        starts = np.flatnonzero(np.diff(codes, prepend=codes[:1] - 1)) if len(codes) else np.empty(0, dtype=int)
+        for key, lo, hi in zip(codes[starts], starts, [*starts[1:], len(codes)]):
             records.setdefault(int(key), {by: int(key), "count": 0, "open": 0})
             records[int(key)] |= _stats(values[lo:hi], thresholds, prefix)
     columns = [by, "count", "open", *[k for prefix in PREFIXES for k in _stats(np.empty(0), thresholds, prefix)

@@ -143,9 +143,10 @@ def test_summary_of_masked_sorted_rows_equals_summarize(seed: int) -> None:
     mask = rng.random(n) < 0.7
     thresholds = (300, 1800, 3600, 7200)
     theirs = response_times.summarize(frame[mask], None, Settings())
-    _summaries_agree(measured.summary(frame, mask, thresholds), theirs)
+    chosen = measured.choose(frame, mask)
+    _summaries_agree(measured.summary(chosen, thresholds), theirs)
     codes = frame["agent_id"].astype("category").cat
-    grouped = measured.summary(frame, mask, thresholds, "agent_id", codes.codes.to_numpy())
+    grouped = measured.summary(chosen, thresholds, "agent_id", codes.codes.to_numpy())
     grouped = grouped.assign(agent_id=[codes.categories[c] if c >= 0 else "-" for c in grouped["agent_id"]])
     theirs = response_times.summarize(frame[mask], "agent", Settings())
     _summaries_agree(grouped.drop(columns="agent_id"), theirs.drop(columns="agent_id"))
@@ -154,5 +155,5 @@ def test_summary_of_masked_sorted_rows_equals_summarize(seed: int) -> None:
 
 def test_summary_of_nothing_has_no_values() -> None:
     frame = pd.DataFrame({"seconds": [5.0], "business_seconds": [1.0], "business_order": [0], "open": [False]})
-    empty = measured.summary(frame, np.array([False]), (300,))
+    empty = measured.summary(measured.choose(frame, np.array([False])), (300,))
     assert empty["count"].iloc[0] == 0 and empty[["median", "business_p90", "within_300s"]].isna().all(axis=None)

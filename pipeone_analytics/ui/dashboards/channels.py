@@ -47,8 +47,8 @@ def compute(store: Store, selection: Selection, locale: str) -> ChannelsView:
     backlog_rows = backlog.assign(status_label=labelled(backlog["status"], "status", locale))
     intervals = aggregates.status_facts(store)
     statuses = intervals["status"].cat
-    in_status = measured.summary(intervals, aggregates.measured_mask(intervals, filters, store), (), "status",
-                                 statuses.codes.to_numpy())
+    chosen = measured.choose(intervals, aggregates.measured_mask(intervals, filters, store))
+    in_status = measured.summary(chosen, (), "status", statuses.codes.to_numpy())
     in_status = in_status[(in_status["status"] >= 0) & (in_status["count"] > 0)]
     in_status = in_status.assign(status=statuses.categories.to_numpy()[in_status["status"]]).reset_index(drop=True)
     hours = pd.concat([in_status.assign(measure=say("dash_col_median"), hours=in_status[f"{prefix}median"] / 3600),

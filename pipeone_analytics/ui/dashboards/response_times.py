@@ -68,10 +68,10 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
     seconds = f"{prefix}seconds"
     facts = {m: aggregates.response_facts(store, m) for m in RESPONSE_METRICS}
     masks = {m: aggregates.measured_mask(f, filters, store) for m, f in facts.items()}
+    chosen = {m: measured.choose(f, masks[m]) for m, f in facts.items()}
     frames = {m: pd.DataFrame({c: f[c].to_numpy()[masks[m]] for c in ("seconds", "business_seconds")})
               for m, f in facts.items()}
-    summaries = {m: measured.summary(f, masks[m], response_times.sla_thresholds(m, settings))
-                 for m, f in facts.items()}
+    summaries = {m: measured.summary(chosen[m], response_times.sla_thresholds(m, settings)) for m in facts}
     label = {m: say(f"dash_metric_{m}") for m in frames}
     figures: dict[str, go.Figure] = {}
     for i, (m, frame) in enumerate(frames.items()):
@@ -87,10 +87,10 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
     figures["sla"] = charts.bars(sla, "threshold_label", "share", say("dash_fig_sla"), locale, color="metric_label",
                                  stacked=False, x_title=say("dash_col_threshold"), y_title=say("dash_axis_within"),
                                  y_format=".0%")
-    replies, chosen = facts["reply_time"], masks["reply_time"]
+    replies = facts["reply_time"]
     thresholds = response_times.sla_thresholds("reply_time", settings)
     cells = (replies["weekday"].to_numpy().astype("int16") - 1) * 24 + replies["hour"].to_numpy()
-    heat = measured.summary(replies, chosen, thresholds, "cell", cells)
+    heat = measured.summary(chosen["reply_time"], thresholds, "cell", cells)
     heat = heat.assign(weekday=heat["cell"] // 24 + 1, hour=heat["cell"] % 24)[["weekday", "hour", f"{prefix}median", "count"]].rename(
         columns={f"{prefix}median": "median"}).reset_index(drop=True)
     days = _weekday_names(locale)
@@ -101,14 +101,14 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
                                       {h: f"{h:02d}h" for h in range(24)}, days, colorscale="YlOrRd",
                                       z_format=",.0f", fill=None) if not heat.empty else
                        charts.empty_figure(say("dash_fig_heatmap"), locale))
-    names = store.df("SELECT agent_id, coalesce(name, agent_id) AS agent_name FROM agents")
+    names = aggregates.agent_names(store)
     agent_ids = replies["agent_id"].cat
-    agents = measured.summary(replies, chosen, thresholds, "agent_id", agent_ids.codes.to_numpy())
+    agents = measured.summary(chosen["reply_time"], thresholds, "agent_id", agent_ids.codes.to_numpy())
     agents = agents[(agents["agent_id"] >= 0) & (agents["count"] > 0)]
     agents = agents.assign(agent_id=agent_ids.categories.to_numpy()[agents["agent_id"]]).merge(
         names, on="agent_id", how="left")
     agents = agents.sort_values([f"{prefix}median", "agent_id"], ascending=[False, True]).reset_index(drop=True)
-    slow = slowest(replies, chosen).merge(names, on="agent_id", how="left")
+    slow = slowest(replies, masks["reply_time"]).merge(names, on="agent_id", how="left")
     first = summaries["first_response_time"].iloc[0]
     threshold = 1800 if 1800 in settings.sla_first_response_seconds else settings.sla_first_response_seconds[0]
     fmt = lambda v: i18n.fmt_duration(v, locale)  # noqa: E731
