@@ -116,7 +116,7 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
         for table in tqdm(tables, desc="import", unit="table", disable=None, leave=False):
             t0 = time.perf_counter()
             mine = [(i, p) for i, p in enumerate(parts) if p.table == table]
-            empty = table in ledger.LEDGER_TABLES and not con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            empty = ledger.reads_empty(con, table)
             result.counts[table] = _import_table(con, store, run_id, table, mine, warnings, memory)
             everything |= empty and result.counts[table]["inserted"] > 0
             result.seconds[table] = time.perf_counter() - t0
@@ -136,14 +136,13 @@ def _import_table(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, tab
     present = set().union(*(s.present for s in sources))
     if table == "contacts" and "phone" in present:
         present |= set(DERIVED["contacts"])
-    try:
-        counts = _import_direct(con, spec, sources, sorted(present)) if len(sources) == 1 and table not in DERIVED \
-            else None
-        return counts or _import_staged(con, store, run_id, spec, sources, sorted(present), memory)
-    finally:
-        for source in sources:
-            if source.part.frame is not None:
-                con.unregister(f"_ingest_frame_{source.idx}")
+    direct_ok = len(sources) == 1 and table not in DERIVED  # contacts' phones are parsed in Python, staged
+    counts = _import_direct(con, spec, sources, sorted(present)) if direct_ok else None
+    counts = counts or _import_staged(con, store, run_id, spec, sources, sorted(present), memory)
+    for source in sources:  # not in a `finally`: after a DuckDB error the transaction only takes ROLLBACK
+        if source.part.frame is not None:
+            con.unregister(f"_ingest_frame_{source.idx}")
+    return counts
 
 
 @dataclass

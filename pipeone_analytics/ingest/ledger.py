@@ -16,6 +16,11 @@ def start(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE {TOUCHED} (conversation_id VARCHAR)")
 
 
+def reads_empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """True when the ledger reads `table` and it has no rows yet (rows inserted there change every ledger row)."""
+    return table in LEDGER_TABLES and not con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
 def touch_changed(con: duckdb.DuckDBPyConnection, spec: TableSpec, changed: str) -> None:
     """Record the conversations of the staged rows whose keys table `changed` (column key) lists, before they
     are written: a new or changed message's conversation and, for a changed one, the conversation it was in;
@@ -34,12 +39,10 @@ def touch_changed(con: duckdb.DuckDBPyConnection, spec: TableSpec, changed: str)
 def refresh(con: duckdb.DuckDBPyConnection, everything: bool) -> int:
     """Rebuild the ledger rows of every conversation (a table that was empty got rows), else of the touched
     ones; nothing when none was touched. Returns the rows written."""
-    try:
-        if everything:
-            return derived.refresh_ledger(con)
-        if con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TOUCHED} LIMIT 1)").fetchall()[0][0]:
-            return derived.refresh_ledger(con, TOUCHED)
-        return 0
-    finally:
-        con.execute(f"DROP TABLE {TOUCHED}")
-
+    rows = 0
+    if everything:
+        rows = derived.refresh_ledger(con)
+    elif con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TOUCHED} LIMIT 1)").fetchall()[0][0]:
+        rows = derived.refresh_ledger(con, TOUCHED)
+    con.execute(f"DROP TABLE {TOUCHED}")
+    return rows
