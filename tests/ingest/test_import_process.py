@@ -74,6 +74,36 @@ def test_sigkill_mid_import_leaves_store_unchanged(tmp_path: Path) -> None:
     assert result.total("unchanged") == 15 and result.total("inserted") == 0
 
 
+def test_sigkill_mid_direct_insert_leaves_store_unchanged(tmp_path: Path) -> None:
+    # A clean export into an empty messages table is inserted straight from the file, with no stage.
+    db = tmp_path / "store.duckdb"
+    store = Store(db, Settings(db_path=db))
+    store.migrate()
+    before = fingerprint(store)
+    big = big_messages(tmp_path / "big", 200_000)
+    proc = child(f"""
+        from pathlib import Path
+        from pipeone_analytics.config import Settings
+        from pipeone_analytics.store import Store
+        from pipeone_analytics.ingest import direct, import_path
+        insert_fresh = direct.insert_fresh
+        def announced(con, spec, *args):
+            print("insert", spec.name, flush=True)
+            return insert_fresh(con, spec, *args)
+        direct.insert_fresh = announced
+        import_path(Store(Path({str(db)!r}), Settings(db_path=Path({str(db)!r}))), Path({str(big)!r}))
+        print("done", flush=True)
+    """)
+    assert proc.stdout.readline().strip() == "insert messages"
+    time.sleep(0.05)
+    assert proc.poll() is None, "the import finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert fingerprint(store) == before
+    result = import_path(store, big)
+    assert result.counts["messages"]["inserted"] == 200_000
+
+
 def test_writer_and_reader_processes_share_the_store(tmp_path: Path) -> None:
     db = tmp_path / "store.duckdb"
     store = Store(db, Settings(db_path=db))
