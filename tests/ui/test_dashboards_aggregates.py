@@ -18,7 +18,7 @@ from pipeone_analytics.store import Store
 from pipeone_analytics.ui.dashboards import channels as channels_dash
 from pipeone_analytics.ui.dashboards import engagement, response_times as response_dash
 from pipeone_analytics.ui.dashboards.base import Selection
-from pipeone_analytics.ui.dashboards.drill import period_dates
+from pipeone_analytics.ui.dashboards.drill import RESPONSE_METRICS, drill_down, period_dates, rated, rated_changes
 
 SELECTIONS = [
     Selection(Filters(start=dt.date(2026, 10, 24), end=dt.date(2026, 11, 22))),
@@ -130,3 +130,32 @@ def test_an_empty_engagement_channel_shows_zero_contacts(demo: Store) -> None:
     nothing = Selection(dataclasses.replace(SELECTIONS[0].filters, channels=("telegram",)))
     view = engagement.compute(demo, nothing, "pt_BR")
     assert view.distribution["contacts"].sum() == 0 and view.history.empty and view.transitions["contacts"].sum() == 0
+
+
+@pytest.mark.parametrize("selection", SELECTIONS[:2])
+def test_drill_downs_read_the_same_rows_as_core_on_the_whole_store(demo: Store, selection: Selection) -> None:
+    filters, business = selection.filters, selection.business
+    view = response_dash.compute(demo, selection, "pt_BR")
+    column = "business_seconds" if business else "seconds"
+    for metric, function in RESPONSE_METRICS.items():
+        whole = function(demo, filters)
+        for trace in view.figures[metric].data:
+            for key, height in [(k, h) for k, h in zip(trace.customdata, trace.y) if h][:4]:
+                rows = drill_down(demo, "response_bin", list(key), filters, business=business)
+                values = whole[column].clip(lower=1.0)
+                inside = whole[column].notna() & (values >= key[1]) & ((values <= key[2]) if key[3] else
+                                                                       (values < key[2]))
+                expected = whole[inside].reset_index(drop=True)
+                nulls = lambda f: f.astype(object).where(f.notna(), None)  # noqa: E731  (None or NaN: missing)
+                pd.testing.assert_frame_equal(nulls(rows), nulls(expected))
+                assert len(rows) == height
+    board = engagement.compute(demo, selection, "pt_BR")
+    everyone = rated(demo, filters)
+    for stars in range(6):
+        rows = drill_down(demo, "stars", [stars], filters)
+        pd.testing.assert_frame_equal(rows, everyone[everyone["stars"] == stars].reset_index(drop=True))
+    changes = rated_changes(demo, filters)
+    for row in board.transitions[board.transitions["contacts"] > 0].head(5).itertuples():
+        rows = drill_down(demo, "transition", [row.from_stars, row.to_stars], filters)
+        expected = changes[(changes["from_stars"] == row.from_stars) & (changes["to_stars"] == row.to_stars)]
+        assert sorted(rows["contact_id"]) == sorted(expected["contact_id"]) and len(rows) == row.contacts
