@@ -118,6 +118,11 @@ def _cursor(at: pd.Timestamp, kind_rank: int, item_id: str) -> str:
     return f"{at.isoformat()}|{int(kind_rank)}|{item_id}"
 
 
+def item_cursor(item: Mapping[str, object]) -> str:
+    """The cursor of one item (a row of Page.items): pages from it, e.g. direction "newer" after the newest shown."""
+    return _cursor(item["at"], KINDS.index(str(item["kind"])) + 1, str(item["item_id"]))
+
+
 def _parse_cursor(cursor: str, timezone: str) -> dict:
     try:
         at, rank, item_id = cursor.split("|", 2)

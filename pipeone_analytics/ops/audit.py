@@ -5,7 +5,9 @@ teammate deactivated since the session started counts), the conversation's curre
 derived by core/status.py (or, when the caller hands back a state it holds with its version and
 that version is still the store's, taken as held: ops/state.py), the permission is checked, and
 the body writes. On leaving the block one `audit_log` row is written in the same transaction; an
-error anywhere rolls everything back.
+error anywhere rolls everything back. A caller may also hand a read to run on the transaction right
+after the write (`read_after`, e.g. what a screen redraws): it sees what was written, on the
+connection already open, and its value comes back with the result.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import datetime as dt
 import json
 import math
 import uuid
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import duckdb
 import pandas as pd
@@ -47,6 +49,9 @@ class BoundStore(Store):
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Already inside a write transaction: the same connection."""
         yield self._con
+
+
+ReadAfter = Callable[[Store], Any] | None
 
 
 def new_id() -> str:
@@ -89,6 +94,7 @@ class Operation:
     target_id: str
     conversation: Mapping[str, Any] | None = None
     held_current: bool = False
+    read_after: ReadAfter = None
     before: Mapping[str, Any] | None = None
     after: Mapping[str, Any] | None = None
     audit_id: str = dataclasses.field(default_factory=new_id)
@@ -98,6 +104,10 @@ class Operation:
         """The account's UI language, for error messages."""
         return self.store.settings.locale
 
+    def read(self) -> Any:
+        """The caller's read_after run on this transaction (call it after the write); None without one."""
+        return None if self.read_after is None else self.read_after(self.store)
+
     def fail(self, message: str, /, **values: Any) -> ValidationError:
         """A ValidationError with the i18n message key `message` in the account locale (raise it)."""
         return ValidationError(i18n.t(message, self.locale, **values))
@@ -106,10 +116,11 @@ class Operation:
 @contextlib.contextmanager
 def audited(store: Store, actor: Actor | None, action: str, target_type: str, target_id: str,
             permission: str | None = None, conversation_id: str | None = None,
-            held: Mapping[str, Any] | None = None) -> Iterator[Operation]:
+            held: Mapping[str, Any] | None = None, read_after: ReadAfter = None) -> Iterator[Operation]:
     """One write transaction: re-read the actor, check `permission` (default: action), yield, audit.
 
-    held: the conversation's state as the caller holds it, with its "version" (ops/state.py)."""
+    held: the conversation's state as the caller holds it, with its "version" (ops/state.py);
+    read_after: a read for Operation.read()."""
     permission = permission or action
     locale = store.settings.locale
     if actor is None:
@@ -123,7 +134,8 @@ def audited(store: Store, actor: Actor | None, action: str, target_type: str, ta
             conversation, held_current = checked_state(bound, conversation_id, held, at)
         permissions.check(fresh, permission, conversation, locale)
         op = Operation(con=con, store=bound, actor=fresh, at=at, action=action, target_type=target_type,
-                       target_id=target_id, conversation=conversation, held_current=held_current)
+                       target_id=target_id, conversation=conversation, held_current=held_current,
+                       read_after=read_after)
         yield op
         con.execute("INSERT INTO audit_log (audit_id, created_at, actor_id, role, action, target_type, "
                     "target_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -21,7 +21,7 @@ from ..derived import refresh_ledger
 from ..errors import ValidationError
 from ..store import Store
 from .attachments import check_attachments
-from .audit import audited, new_id, plain
+from .audit import ReadAfter, audited, new_id, plain
 from .permissions import Actor
 from .sms import sms_segments
 from .state import conversation_state, state_row
@@ -45,7 +45,8 @@ class Draft:
 @dataclasses.dataclass(frozen=True)
 class Sent:
     """What compose wrote: the outbox row, the message, and the audit row; the conversation's list row after it
-    (with its version, read inside the same transaction) and whether the caller's held state was current."""
+    (with its version, read inside the same transaction), whether the caller's held state was current, and the
+    value of the caller's read_after (audit.py)."""
 
     draft: Draft
     outbox_id: str
@@ -54,6 +55,7 @@ class Sent:
     at: pd.Timestamp
     state: dict[str, Any]
     held_current: bool
+    read: Any = None
 
 
 def _draft(store: Store, actor: Actor | None, conversation: Mapping[str, Any], body: str | None,
@@ -101,12 +103,13 @@ def draft(store: Store, actor: Actor | None, conversation_id: str, body: str | N
 
 def compose(store: Store, actor: Actor | None, conversation_id: str, body: str | None = None,
             template_id: str | None = None, channel: str | None = None, attachments: Iterable[Any] = (),
-            held: Mapping[str, Any] | None = None) -> Sent:
+            held: Mapping[str, Any] | None = None, read_after: ReadAfter = None) -> Sent:
     """Send: one outbox row (queued) plus the outbound message by the acting agent, in one transaction.
 
-    held: the conversation's state as the caller holds it, with its version (ops/state.py)."""
+    held: the conversation's state as the caller holds it, with its version (ops/state.py); read_after: a read
+    run on the transaction after the write (audit.py)."""
     with audited(store, actor, "compose", "conversation", conversation_id, conversation_id=conversation_id,
-                 held=held) as op:
+                 held=held, read_after=read_after) as op:
         d = _draft(op.store, op.actor, op.conversation, body, template_id, channel, attachments)
         message_id, outbox_id = new_id(), new_id()
         files = json.dumps(list(d.attachments)) if d.attachments else None
@@ -127,4 +130,4 @@ def compose(store: Store, actor: Actor | None, conversation_id: str, body: str |
                     "template_id": d.template_id, "segments": d.segments,
                     "attachments": [a["name"] for a in d.attachments]}
         return Sent(d, outbox_id, message_id, op.audit_id, op.at, state_row(op.store, conversation_id, op.at),
-                    op.held_current)
+                    op.held_current, op.read())

@@ -4,7 +4,8 @@ Every action validates against the state core/status.py derives inside the same 
 so two processes cannot both act on a stale state; a caller may hand back the state it holds (`held`,
 with its version), which is used only when its version is still the store's (ops/state.py). Each
 result carries the conversation's state after the action (status and assignee as audited, and the
-version computed inside the same transaction). Event kinds and values written:
+version computed inside the same transaction) and the value of the caller's `read_after` (audit.py).
+Event kinds and values written:
 - take, assign, transfer: `assigned`, value = the new assignee's agent_id;
 - set_status: `status_changed`, value = in_progress or on_hold;
 - resolve: `resolved`, value = resolved, plus one `tickets` row at the same instant;
@@ -19,7 +20,7 @@ import pandas as pd
 
 from .. import i18n
 from ..store import Store
-from .audit import Operation, audited, new_id, plain
+from .audit import Operation, ReadAfter, audited, new_id, plain
 from .permissions import Actor
 from .state import STATE_KEYS, conversation_version, state_row
 
@@ -38,6 +39,7 @@ class ActionResult:
     state: dict[str, Any]
     held_current: bool
     ticket_id: str | None = None
+    read: Any = None
 
 
 Held = Mapping[str, Any] | None
@@ -64,7 +66,8 @@ def _event(op: Operation, kind: str, value: str, after: dict[str, Any] | None,
         state["version"] = conversation_version(op.store, op.target_id, op.at)
     op.after = {**op.before, **after, "event_id": event_id, "kind": kind, "value": value}
     state |= {k: op.after[k] for k in ("status", "assignee_id")}
-    return ActionResult(op.action, op.target_id, event_id, op.audit_id, op.at, state, op.held_current, ticket_id)
+    return ActionResult(op.action, op.target_id, event_id, op.audit_id, op.at, state, op.held_current, ticket_id,
+                        op.read())
 
 
 def _active_agent(op: Operation, agent_id: str) -> None:
@@ -76,10 +79,10 @@ def _active_agent(op: Operation, agent_id: str) -> None:
 
 
 def _assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: str | None, action: str,
-            held: Held) -> ActionResult:
+            held: Held, read_after: ReadAfter) -> ActionResult:
     permission = "take" if action == "take" else "assign"
     with audited(store, actor, action, "conversation", conversation_id, permission=permission,
-                 conversation_id=conversation_id, held=held) as op:
+                 conversation_id=conversation_id, held=held, read_after=read_after) as op:
         target = op.actor.agent_id if agent_id is None else agent_id
         current = _state(op)["assignee_id"]
         if action == "transfer" and current is None:
@@ -90,25 +93,29 @@ def _assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: s
         return _event(op, "assigned", target, {"assignee_id": target})
 
 
-def take(store: Store, actor: Actor | None, conversation_id: str, held: Held = None) -> ActionResult:
+def take(store: Store, actor: Actor | None, conversation_id: str, held: Held = None,
+         read_after: ReadAfter = None) -> ActionResult:
     """Assign the conversation to the acting user (an agent may take only unassigned ones)."""
-    return _assign(store, actor, conversation_id, None, "take", held)
+    return _assign(store, actor, conversation_id, None, "take", held, read_after)
 
 
-def assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: str, held: Held = None) -> ActionResult:
+def assign(store: Store, actor: Actor | None, conversation_id: str, agent_id: str, held: Held = None,
+           read_after: ReadAfter = None) -> ActionResult:
     """Assign the conversation to an active teammate; on an assigned conversation this is a transfer."""
-    return _assign(store, actor, conversation_id, agent_id, "assign", held)
+    return _assign(store, actor, conversation_id, agent_id, "assign", held, read_after)
 
 
-def transfer(store: Store, actor: Actor | None, conversation_id: str, agent_id: str, held: Held = None) -> ActionResult:
+def transfer(store: Store, actor: Actor | None, conversation_id: str, agent_id: str, held: Held = None,
+             read_after: ReadAfter = None) -> ActionResult:
     """Move an assigned conversation to another active teammate (an error when it is unassigned)."""
-    return _assign(store, actor, conversation_id, agent_id, "transfer", held)
+    return _assign(store, actor, conversation_id, agent_id, "transfer", held, read_after)
 
 
-def set_status(store: Store, actor: Actor | None, conversation_id: str, status: str, held: Held = None) -> ActionResult:
+def set_status(store: Store, actor: Actor | None, conversation_id: str, status: str, held: Held = None,
+               read_after: ReadAfter = None) -> ActionResult:
     """Set in_progress or on_hold; a resolved conversation must be reopened first."""
     with audited(store, actor, "set_status", "conversation", conversation_id,
-                 conversation_id=conversation_id, held=held) as op:
+                 conversation_id=conversation_id, held=held, read_after=read_after) as op:
         if status not in SETTABLE_STATUSES:
             raise op.fail("ops_bad_status", status=status, allowed=", ".join(SETTABLE_STATUSES))
         current = _state(op)["status"]
@@ -121,10 +128,10 @@ def set_status(store: Store, actor: Actor | None, conversation_id: str, status: 
 
 
 def resolve(store: Store, actor: Actor | None, conversation_id: str, type: str, category: str | None = None,
-            note: str | None = None, held: Held = None) -> ActionResult:
+            note: str | None = None, held: Held = None, read_after: ReadAfter = None) -> ActionResult:
     """Resolve with a ticket (type question|incident|problem|task, optional active category_id, note)."""
     with audited(store, actor, "resolve", "conversation", conversation_id, conversation_id=conversation_id,
-                 held=held) as op:
+                 held=held, read_after=read_after) as op:
         if _state(op)["status"] == "resolved":
             raise op.fail("ops_already_resolved", conversation=conversation_id)
         if type not in i18n.TICKET_TYPES:
@@ -144,10 +151,11 @@ def resolve(store: Store, actor: Actor | None, conversation_id: str, type: str, 
                                                    "category": category, "note": note}, ticket_id)
 
 
-def reopen(store: Store, actor: Actor | None, conversation_id: str, held: Held = None) -> ActionResult:
+def reopen(store: Store, actor: Actor | None, conversation_id: str, held: Held = None,
+           read_after: ReadAfter = None) -> ActionResult:
     """Reopen a resolved conversation: it becomes new again and starts a new cycle."""
     with audited(store, actor, "reopen", "conversation", conversation_id, conversation_id=conversation_id,
-                 held=held) as op:
+                 held=held, read_after=read_after) as op:
         if _state(op)["status"] != "resolved":
             raise op.fail("ops_not_resolved", conversation=conversation_id)
         return _event(op, "reopened", "new", None)  # new, or in_progress after a snapshot (core/status.py)

@@ -475,3 +475,33 @@ def test_after_an_action_the_header_and_the_card_show_what_the_store_says(store:
     for key, value in fresh.items():
         assert str(shown_state[key]) == str(value) and str(card[key]) == str(value), key
     assert app.state["version"] is not None
+
+
+def test_an_action_redraws_from_what_its_write_read_without_another_connection(store: Store,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeone_analytics.core.timeline import timeline
+
+    app = app_for(store, "mia")
+    open_conversation(app, "c_ana")
+    app.timeline.channel.value = "sms"
+    reads: list[int] = []
+    real = store.read
+    monkeypatch.setattr(store, "read", lambda: (reads.append(1), real())[1])
+    app.actions.hold.click()
+    app.composer.body.value = "Oi Caio"
+    app.composer.send_button.click()
+    assert reads == [] and "p1-notice-ok" in text(app.notice)
+    fresh = timeline(store, "k2", channels=("sms",), limit=100).items
+    assert app.timeline.items[["kind", "item_id"]].values.tolist() == fresh[["kind", "item_id"]].values.tolist()
+    assert "set the status to On hold" in text(app.timeline.view) and "Oi Caio" in text(app.timeline.view)
+
+
+def test_when_more_is_new_than_one_page_the_timeline_is_read_again(store: Store,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeone_analytics.ui.inbox import timeline_pane
+
+    monkeypatch.setattr(timeline_pane, "PAGE_SIZE", 1)
+    app = app_for(store, "mia")
+    open_conversation(app, "c_ana")
+    app.actions.confirm.click()                 # a ticket and an event: two new items, one page holds one
+    assert app.timeline.items["kind"].tolist() == ["ticket"] and app.timeline.cursor is not None

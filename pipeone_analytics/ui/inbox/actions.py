@@ -11,6 +11,7 @@ import pandas as pd
 
 from ... import i18n
 from ...ops import conversations as ops
+from ...ops.audit import ReadAfter
 from ...ops.permissions import allowed
 from ..components import options, tag
 from .context import Context
@@ -22,11 +23,13 @@ NO_CATEGORY = ""
 class ActionBar(w.VBox):
     """Header of the selected conversation; calls on_done(conversation_id, result) after every successful action
     and on_contact() when the contact's name or phone is clicked. Every action hands ops the state shown (with
-    its version), which the write uses only if it is still the store's."""
+    its version), which the write uses only if it is still the store's, and read_after() (what the screen redraws,
+    read by the write)."""
 
     def __init__(self, ctx: Context, agents: pd.DataFrame, categories: pd.DataFrame,
-                 on_done: Callable[[str, object], None], on_contact: Callable[[], None]) -> None:
-        self.ctx, self._on_done = ctx, on_done
+                 on_done: Callable[[str, object], None], on_contact: Callable[[], None],
+                 read_after: Callable[[], ReadAfter]) -> None:
+        self.ctx, self._on_done, self._read_after = ctx, on_done, read_after
         t = ctx.t
         self.agents = agents[agents["active"]]
         self.name = w.Button(description="", layout=w.Layout(width="auto", flex="0 0 auto"))
@@ -131,15 +134,15 @@ class ActionBar(w.VBox):
         if self.state is None or self.target.value is None:
             self.ctx.notice.show(self.ctx.t("inbox_pick_agent"), "error")
             return
-        cid, agent, held = self.state["conversation_id"], self.target.value, self.state
+        cid, agent, held, then = self.state["conversation_id"], self.target.value, self.state, self._read_after()
         store, actor = self.ctx.store, self.ctx.actor
 
         def move() -> ops.ActionResult:
             if present(held.get("assignee_id")):
-                return ops.transfer(store, actor, cid, agent, held=held)
+                return ops.transfer(store, actor, cid, agent, held=held, read_after=then)
             if actor is not None and agent == actor.agent_id:
-                return ops.take(store, actor, cid, held=held)
-            return ops.assign(store, actor, cid, agent, held=held)
+                return ops.take(store, actor, cid, held=held, read_after=then)
+            return ops.assign(store, actor, cid, agent, held=held, read_after=then)
 
         self._run(move,
                   self.ctx.t("inbox_done_transfer", agent=self.target.label))
@@ -147,15 +150,15 @@ class ActionBar(w.VBox):
     def do_status(self, status: str) -> None:
         """Set in_progress or on_hold."""
         if self.state is not None:
-            cid, held = self.state["conversation_id"], self.state
-            self._run(lambda: ops.set_status(self.ctx.store, self.ctx.actor, cid, status, held=held),
+            cid, held, then = self.state["conversation_id"], self.state, self._read_after()
+            self._run(lambda: ops.set_status(self.ctx.store, self.ctx.actor, cid, status, held=held, read_after=then),
                       self.ctx.t("inbox_done_status", status=i18n.label("status", status, self.ctx.locale)))
 
     def do_reopen(self) -> None:
         """Reopen a resolved conversation."""
         if self.state is not None:
-            cid, held = self.state["conversation_id"], self.state
-            self._run(lambda: ops.reopen(self.ctx.store, self.ctx.actor, cid, held=held),
+            cid, held, then = self.state["conversation_id"], self.state, self._read_after()
+            self._run(lambda: ops.reopen(self.ctx.store, self.ctx.actor, cid, held=held, read_after=then),
                       self.ctx.t("inbox_done_reopen"))
 
     def open_resolve(self) -> None:
@@ -171,8 +174,8 @@ class ActionBar(w.VBox):
         """Resolve with a ticket of the chosen type, category and note."""
         if self.state is None:
             return
-        cid, kind, held = self.state["conversation_id"], self.ticket_type.value, self.state
+        cid, kind, held, then = self.state["conversation_id"], self.ticket_type.value, self.state, self._read_after()
         category, note = self.category.value or None, self.note.value
         self._run(lambda: ops.resolve(self.ctx.store, self.ctx.actor, cid, kind, category=category, note=note,
-                                      held=held),
+                                      held=held, read_after=then),
                   self.ctx.t("inbox_done_resolve"))

@@ -11,6 +11,7 @@ import ipywidgets as w
 from ... import i18n
 from ...config import load_settings
 from ...core.conversations import contact_profile, conversation_list
+from ...core.timeline import Page
 from ...errors import PipeOneError
 from ...ops.admin import categories, teammates
 from ...ops.compose import Sent
@@ -43,10 +44,10 @@ class InboxApp(w.VBox):
         self.refresh_button.on_click(lambda _: self.refresh())
         self.banner = w.HTML(self._banner(problem))
         self.list = ListPane(self.ctx, agents, self.select)
-        self.actions = ActionBar(self.ctx, agents, cats, self.after_action, self.open_profile)
         self.timeline = TimelinePane(self.ctx, self.names)
+        self.actions = ActionBar(self.ctx, agents, cats, self.after_action, self.open_profile, self.timeline.newer_read)
         folder = Path(store.path).parent / "attachments" if store.path else Path(tempfile.mkdtemp(prefix="pipeone-"))
-        self.composer = Composer(self.ctx, folder, self.after_action)
+        self.composer = Composer(self.ctx, folder, self.after_action, self.timeline.newer_read)
         self.profile = ProfilePane(self.ctx, self.after_contact_saved)
         self.state: dict | None = None
         self.contact_row: dict = {}
@@ -108,8 +109,9 @@ class InboxApp(w.VBox):
         self._show({**page.items.iloc[0].to_dict(), "version": version}, contact_unchanged)
         return self.state
 
-    def _show(self, state: dict, contact_unchanged: bool) -> None:
-        """Show a conversation's state (its list row plus "version") in the header, timeline and composer."""
+    def _show(self, state: dict, contact_unchanged: bool, newer: Page | None = None) -> None:
+        """Show a conversation's state (its list row plus "version") in the header, timeline and composer;
+        `newer`: the timeline items after those shown, read by the write (else the timeline is read again)."""
         conversation_id = state["conversation_id"]
         same_contact = self.state is not None and self.state["contact_id"] == state["contact_id"]
         if not (contact_unchanged and same_contact and self.contact_row):
@@ -117,10 +119,10 @@ class InboxApp(w.VBox):
             self.contact_row = profile.iloc[0].to_dict() if profile is not None and len(profile) else {}
         self.state = state
         self.actions.show(state, self.contact_row)
-        if same_contact:
-            self.timeline.reload()
-        else:
+        if not same_contact:
             self.timeline.show(state["contact_id"])
+        elif newer is None or not self.timeline.add_newer(newer):
+            self.timeline.reload()
         if self.composer.state is None or self.composer.state["conversation_id"] != conversation_id:
             self.composer.start(state)
         else:
@@ -133,16 +135,17 @@ class InboxApp(w.VBox):
             self.profile.show_contact(self.state["contact_id"])
 
     def after_action(self, conversation_id: str, result: ActionResult | Sent) -> None:
-        """After a write, on one read connection: the timeline is read again, and the conversation's state is the
-        one the write returned (its card alone is redrawn). When the state shown was not current when it wrote
-        (someone else changed the conversation), the list row is read again instead."""
+        """After a write: the conversation's state is the one the write returned, and the timeline items after
+        those shown are the ones the write read (result.read), so no read connection opens; its card alone is
+        redrawn. When the state shown was not current when it wrote (someone else changed the conversation),
+        the list row and the timeline are read again instead, on one read connection."""
         held = self.state if self.state is not None and self.state["conversation_id"] == conversation_id else None
         with self.ctx.reading():
             if result.held_current and held is not None:
                 assignee = result.state["assignee_id"]
                 state = {**held, **result.state, "last_activity_at": result.at.tz_convert(self.ctx.timezone),
                          "assignee_name": self.names.get(assignee) if present(assignee) else None}
-                self._show(state, contact_unchanged=True)
+                self._show(state, True, result.read if isinstance(result.read, Page) else None)
             else:
                 state = self._load(conversation_id, contact_unchanged=True)
             self.list.update(conversation_id, None if state is None else

@@ -13,6 +13,7 @@ from ... import i18n
 from ...core.channels import default_reply_channel
 from ...errors import PipeOneError
 from ...ops import compose
+from ...ops.audit import ReadAfter
 from ...ops.sms import sms_segments
 from ...ops.templates import templates
 from ..components import options
@@ -24,10 +25,12 @@ NO_TEMPLATE = ""
 
 class Composer(w.VBox):
     """Open it on a conversation with start(state); calls on_sent(conversation_id, sent) after a message is queued.
-    Send hands ops the state shown (with its version), which the write uses only if it is still the store's."""
+    Send hands ops the state shown (with its version), which the write uses only if it is still the store's, and
+    read_after() (what the screen redraws, read by the write)."""
 
-    def __init__(self, ctx: Context, attachments_dir: Path, on_sent: Callable[[str, object], None]) -> None:
-        self.ctx, self._on_sent, self.attachments_dir = ctx, on_sent, attachments_dir
+    def __init__(self, ctx: Context, attachments_dir: Path, on_sent: Callable[[str, object], None],
+                 read_after: Callable[[], ReadAfter]) -> None:
+        self.ctx, self._on_sent, self.attachments_dir, self._read_after = ctx, on_sent, attachments_dir, read_after
         t = ctx.t
         channels = options(i18n.CHANNELS, ctx.locale, "channel")
         self.channel = w.Dropdown(options=[(t("inbox_choose_channel"), "")] + channels,
@@ -129,14 +132,14 @@ class Composer(w.VBox):
         """Queue the message in the outbox (ops.compose); errors stay on the notice line, the text stays."""
         if self.state is None:
             return
-        cid, held = self.state["conversation_id"], self.state
+        cid, held, then = self.state["conversation_id"], self.state, self._read_after()
         template = self.template.value or None
         body = None if template else self.body.value
         channel = self.channel.value or None
 
         def send() -> compose.Sent:
             return compose.compose(self.ctx.store, self.ctx.actor, cid, body=body, template_id=template,
-                                   channel=channel, attachments=self._paths(), held=held)
+                                   channel=channel, attachments=self._paths(), held=held, read_after=then)
 
         sent = self.ctx.attempt(send, self.ctx.t("inbox_done_send"))
         if sent is not None:

@@ -1,12 +1,16 @@
 """Center pane body: the selected contact's timeline across their conversations, a channel filter above it and
-"Load older" (keyset cursor of core/timeline.py)."""
+"Load older" (keyset cursor of core/timeline.py). After a write, only the items after the newest one shown are
+added, read by the write itself (newer_read)."""
 from __future__ import annotations
+
+from typing import Callable
 
 import ipywidgets as w
 import pandas as pd
 
 from ... import i18n
-from ...core.timeline import timeline
+from ...core.timeline import Page, item_cursor, timeline
+from ...store import Store
 from ..components import options
 from .context import Context
 from .render import timeline_html
@@ -74,6 +78,29 @@ class TimelinePane(w.VBox):
                 self.items = pd.concat([page.items, self.items], ignore_index=True)
                 self.cursor = page.next_cursor
                 self._render()
+
+    def newer_read(self) -> Callable[[Store], Page] | None:
+        """The read of what is newer than the newest item shown (the newest page when none is), for the open
+        contact and channel filter; None when no contact is open. Show its page with add_newer."""
+        if self.contact_id is None:
+            return None
+        contact, channels = self.contact_id, self._channels()
+        if self.items.empty:
+            return lambda source: timeline(source, contact, channels=channels, limit=PAGE_SIZE)
+        cursor = item_cursor(self.items.iloc[-1])
+        return lambda source: timeline(source, contact, channels=channels, cursor=cursor, direction="newer",
+                                       limit=PAGE_SIZE)
+
+    def add_newer(self, page: Page) -> bool:
+        """Show a page newer_read read; False (nothing changed) when more is newer than one page: reload then."""
+        if self.items.empty:
+            self.items, self.cursor = page.items, page.next_cursor
+        elif page.next_cursor is not None:
+            return False
+        elif not page.items.empty:
+            self.items = pd.concat([self.items, page.items], ignore_index=True)
+        self._render()
+        return True
 
     def _render(self) -> None:
         self.view.value = timeline_html(self.items, self.names, self.ctx.locale, self.ctx.timezone)
