@@ -31,7 +31,7 @@ from .filters import Filters
 from .tickets import TICKETS_SQL, label_params
 
 _CACHE: dict[tuple, pd.DataFrame] = {}
-FORMAT = 4  # bumped whenever an aggregate's rows change meaning, so older Parquet files are not read
+FORMAT = 5  # bumped whenever an aggregate's rows change meaning, so older Parquet files are not read
 SHAPING = ("timezone", "business_hours", "holidays_country", "holidays_subdivision", "extra_holidays")
 _LOCK = threading.Lock()
 
@@ -261,7 +261,8 @@ def response_facts(store: Store, metric: str) -> pd.DataFrame:
     responses also the early ones of cycles timed from a later inbound, which count while the cut-off is before
     until_at. Sorted by seconds.
 
-    Columns: metric, conversation_id, cycle, from_message_id, to_message_id, from_at, to_at, until_at (NaT but
+    Columns: metric, conversation_id, cycle, from_message_id and to_message_id (reply_time only: its outliers are
+    listed), from_at, to_at, until_at (NaT but
     for early first responses), channel, agent_id, assignee_at_response, team, assignee_team (the team of
     assignee_at_response), open (FALSE), seconds, business_seconds, business_order, weekday, hour.
     """
@@ -274,7 +275,8 @@ def response_facts(store: Store, metric: str) -> pd.DataFrame:
         frame = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(map(len, frames)) else rows
         frame = frame.merge(teams.rename(columns={"agent_id": "assignee_at_response", "team": "assignee_team"}),
                             on="assignee_at_response", how="left")
-        return _sorted(frame, RESPONSE_COLUMNS)
+        shown = [c for c in RESPONSE_COLUMNS if metric == "reply_time" or not c.endswith("message_id")]
+        return _sorted(frame, shown)
     return cached(store, f"responses-{metric}", compute)
 
 
