@@ -117,17 +117,15 @@ def rating_states(store: Store) -> pd.DataFrame:
     return cached(store, "rating_states", lambda: _compute(store))
 
 
-def on_day(states: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    """The state of every contact that exists as of the local end of day (ratings(as_of=day)).
-
-    Columns: those of rating_states."""
+def on_day(states: pd.DataFrame, day: dt.date) -> np.ndarray:
+    """Which states hold as of the local end of day: one per contact rated then (ratings(as_of=day)), as a mask."""
     number = day_number(day)
-    return states[(states["from_day"] <= number) & (states["until_day"] > number)]
+    return (states["from_day"].to_numpy() <= number) & (states["until_day"].to_numpy() > number)
 
 
 def stars_by_contact(states: pd.DataFrame, day: dt.date, missing: int = -1) -> np.ndarray:
     """The stars of every contact (indexed by `contact`) as of the end of day; `missing` where not rated yet."""
     stars = np.full(int(states["contact"].max()) + 1 if len(states) else 0, missing, dtype="int8")
-    rows = on_day(states, day)
-    stars[rows["contact"].to_numpy()] = rows["stars"].to_numpy()
+    held = on_day(states, day)
+    stars[states["contact"].to_numpy()[held]] = states["stars"].to_numpy()[held]
     return stars

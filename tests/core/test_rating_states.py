@@ -18,7 +18,7 @@ DAYS = [dt.date(2026, 9, 24), dt.date(2026, 10, 1), dt.date(2026, 10, 23), dt.da
 
 
 def _states(states: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    rows = rating_states.on_day(states, day)
+    rows = states[rating_states.on_day(states, day)]
     return (rows[["contact_id", "stars", "channel"]].astype({"channel": object, "stars": "int64"})
             .sort_values("contact_id").reset_index(drop=True))
 

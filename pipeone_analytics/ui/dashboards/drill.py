@@ -44,7 +44,8 @@ def rated(source: Source, filters: Filters, locale: str | None = None, contacts:
 def _rated_now(store: Store, filters: Filters, stars: int | None = None, channel: Any = "") -> list[str]:
     """The contacts rated as of the period's last day (core.rating_states), in the filter's channels, with those
     stars and that main channel when given: whom a bar's drill-down asks core.ratings about."""
-    rows = rating_states.on_day(rating_states.rating_states(store), period_dates(filters, store)[1])
+    states = rating_states.rating_states(store)
+    rows = states[rating_states.on_day(states, period_dates(filters, store)[1])]
     if filters.channels:
         rows = rows[rows["channel"].isin(filters.channels)]
     if stars is not None:

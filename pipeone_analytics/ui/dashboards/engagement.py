@@ -40,16 +40,20 @@ def _levels(stars: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"stars": list(core_ratings.STAR_LEVELS), "contacts": counts.astype("int64")})
 
 
-def _by_channel(rated: pd.DataFrame) -> pd.DataFrame:
-    """core.ratings.stars_by_channel of rated contacts with a channel: all six levels per channel, share of it.
-
-    Columns: channel, stars, contacts, share."""
-    rated = rated[rated["channel"].notna()]
-    channels = sorted(rated["channel"].astype(str).unique())
-    counts = rated.groupby([rated["channel"].astype(str), "stars"]).size()
-    grid = pd.MultiIndex.from_product([channels, core_ratings.STAR_LEVELS], names=["channel", "stars"])
-    frame = counts.reindex(grid, fill_value=0).rename("contacts").reset_index()
-    return frame.assign(share=frame["contacts"] / frame.groupby("channel")["contacts"].transform("sum"))
+def _by_channel(channels: pd.Index, codes: np.ndarray, stars: np.ndarray) -> pd.DataFrame:
+    """core.ratings.stars_by_channel of rated contacts (channel codes into channels, -1: none) with a channel: all
+    six levels of every channel that has a contact, and their share of it. Columns: channel, stars, contacts, share."""
+    levels = len(core_ratings.STAR_LEVELS)
+    with_channel = codes >= 0
+    counts = np.bincount(codes[with_channel] * levels + stars[with_channel], minlength=len(channels) * levels)
+    counts = counts.reshape(len(channels), levels)
+    totals = counts.sum(axis=1)
+    present = np.flatnonzero(totals)
+    present = present[np.argsort(channels.to_numpy()[present])]
+    return pd.DataFrame({"channel": np.repeat(channels.to_numpy()[present], levels),
+                         "stars": np.tile(core_ratings.STAR_LEVELS, len(present)),
+                         "contacts": counts[present].ravel().astype("int64"),
+                         "share": (counts[present] / totals[present, None]).ravel()})
 
 
 def compute(store: Store, selection: Selection, locale: str) -> EngagementView:
@@ -61,29 +65,30 @@ def compute(store: Store, selection: Selection, locale: str) -> EngagementView:
     filters = selection.filters
     first, last = period_dates(filters, store)
     states = rating_states.rating_states(store)
-    rated = rating_states.on_day(states, last)
-    by_channel = _by_channel(rated)
-    chosen = rated["channel"].isin(filters.channels) if filters.channels else pd.Series(True, index=rated.index)
-    now = rated[chosen]
+    contact, stars = states["contact"].to_numpy(), states["stars"].to_numpy()
+    channels, codes = states["channel"].cat.categories, states["channel"].cat.codes.to_numpy()
+    held = rating_states.on_day(states, last)
+    by_channel = _by_channel(channels, codes[held], stars[held])
     if filters.channels:
         by_channel = by_channel[by_channel["channel"].isin(filters.channels)]
-    kept = np.zeros(int(states["contact"].max()) + 1 if len(states) else 0, dtype=bool)
-    kept[now["contact"].to_numpy()] = True
-    distribution = _levels(now["stars"].to_numpy())
+        held &= np.isin(codes, np.flatnonzero(channels.isin(filters.channels)))
+    kept = np.zeros(int(contact.max()) + 1 if len(contact) else 0, dtype=bool)
+    kept[contact[held]] = True
+    now = stars[held]
+    distribution = _levels(now)
     ends = core_ratings.period_ends(min(first, last - dt.timedelta(days=HISTORY_DAYS)), last)
     history = []
     for end in ends:
-        stars = rating_states.stars_by_contact(states, end)
-        levels = _levels(stars[(stars >= 0) & (kept if filters.channels else True)])
+        levels = rating_states.stars_by_contact(states, end)
+        levels = _levels(levels[(levels >= 0) & kept] if filters.channels else levels[levels >= 0])
         history.append(levels[levels["contacts"] > 0].assign(as_of=end))
     history = pd.concat(history, ignore_index=True)[["as_of", "stars", "contacts"]]
     before = rating_states.stars_by_contact(states, first - dt.timedelta(days=1), missing=0)
     after = rating_states.stars_by_contact(states, last)
-    moved = kept & (after >= 0)
-    cells = np.bincount(before[moved] * 6 + after[moved], minlength=36).astype("int64")
+    cells = np.bincount(before[kept] * 6 + after[kept], minlength=36).astype("int64")
     grid_index = pd.MultiIndex.from_product([core_ratings.STAR_LEVELS] * 2, names=["from_stars", "to_stars"])
     transitions = pd.DataFrame({"contacts": cells}, index=grid_index).reset_index()
-    change = after[moved].astype(int) - before[moved]
+    change = after[kept].astype(int) - before[kept]
     stars_labels = {s: f"{s} ★" for s in core_ratings.STAR_LEVELS}
     channel_rows = by_channel.assign(channel_label=by_channel["channel"].map(lambda c: i18n.label("channel", c, locale)),
                                      level=by_channel["stars"].map(stars_labels))
@@ -108,7 +113,7 @@ def compute(store: Store, selection: Selection, locale: str) -> EngagementView:
     mean = (distribution["stars"] * distribution["contacts"]).sum() / total if total else float("nan")
     kpis = [(say("dash_kpi_contacts"), i18n.fmt_number(total, locale)),
             (say("dash_kpi_mean_stars"), "—" if not total else i18n.fmt_number(mean, locale, 2)),
-            (say("dash_kpi_engaged"), i18n.fmt_number(int((now["stars"] >= 4).sum()), locale)),
+            (say("dash_kpi_engaged"), i18n.fmt_number(int((now >= 4).sum()), locale)),
             (say("dash_kpi_up"), i18n.fmt_number(int((change > 0).sum()), locale)),
             (say("dash_kpi_down"), i18n.fmt_number(int((change < 0).sum()), locale))]
     return EngagementView(distribution, by_channel.reset_index(drop=True), history, transitions, kpis, figures)
