@@ -6,9 +6,12 @@ conversation's current state with core/status.py, check the role, write the even
 message and outbox row), audit, commit, close. Each is repeated R times on different conversations and
 reported by its median wall time (max, and the median CPU time of this process, in the notes: on a
 loaded machine the CPU time shows what the round trip costs when it has a core to itself).
+Each action runs twice: without a held state (the write folds the conversation's status), and handing back
+the state a screen holds with its version (ops/state.py), read untimed just before, as the inbox does: the
+write then checks the version instead of folding.
 Baselines in the same run:
 - an empty write transaction (open, BEGIN, COMMIT, close): the floor of any write;
-- core/status.py's status of one conversation on a connection already open (every action derives it).
+- core/status.py's status of one conversation, and its version, on a connection already open.
 Target: every action's median <= 0.200 s at 1M messages.
 """
 from __future__ import annotations
@@ -21,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import Table, writable_store  # noqa: E402
@@ -28,7 +33,7 @@ from pipeone_analytics.core.status import status_as_of  # noqa: E402
 from pipeone_analytics.ops import compose, conversations  # noqa: E402
 from pipeone_analytics.ops.audit import BoundStore  # noqa: E402
 from pipeone_analytics.ops.permissions import acting_user  # noqa: E402
-from pipeone_analytics.ops.state import conversation_state  # noqa: E402
+from pipeone_analytics.ops.state import conversation_state, conversation_version, state_row  # noqa: E402
 
 TARGET = 0.200
 
@@ -62,8 +67,9 @@ def main() -> None:
         open_ = states[states["status"].isin(["new", "in_progress"])].sort_values("conversation_id")
         assigned = open_[open_["assignee_id"].notna()]
         n = args.repeat
-        picks = {name: assigned["conversation_id"].iloc[i * n:(i + 1) * n].tolist()
-                 for i, name in enumerate(("resolve", "transfer", "set_status", "compose"))}
+        names = ("resolve", "transfer", "set_status", "compose")
+        picks = {f"{name}{suffix}": assigned["conversation_id"].iloc[i * n:(i + 1) * n].tolist()
+                 for i, (name, suffix) in enumerate((m, h) for h in ("", " held") for m in names)}
         target = {c: next(a for a in agents if a != who)
                   for c, who in zip(assigned["conversation_id"], assigned["assignee_id"])}
         print(f"store: {int(counts['messages']):,} messages, {int(counts['events']):,} events, "
@@ -89,18 +95,24 @@ def main() -> None:
             on_open = BoundStore(con, store)
             report("status of one conversation, connection open", _times(
                 lambda c: conversation_state(on_open, c), picks["resolve"]))
+            report("version of one conversation, connection open", _times(
+                lambda c: conversation_version(on_open, c), picks["resolve"]))
+        held: dict[str, dict] = {}
+        for cid in [c for name, ids in picks.items() if name.endswith(" held") for c in ids]:
+            held[cid] = state_row(store, cid, pd.Timestamp.now(tz="UTC"))
         actions = {
-            "resolve (ticket + event + audit)": (
-                lambda c: conversations.resolve(store, actor, c, "question", None, "bench"), picks["resolve"]),
-            "transfer (assigned event + audit)": (
-                lambda c: conversations.transfer(store, actor, c, target[c]), picks["transfer"]),
-            "set_status on_hold": (lambda c: conversations.set_status(store, actor, c, "on_hold"),
-                                   picks["set_status"]),
-            "compose (message + outbox + audit)": (
-                lambda c: compose.compose(store, actor, c, body="Olá! Já verificamos seu pedido."), picks["compose"]),
+            "resolve (ticket + event + audit)": lambda c, h: conversations.resolve(
+                store, actor, c, "question", None, "bench", held=h),
+            "transfer (assigned event + audit)": lambda c, h: conversations.transfer(store, actor, c, target[c],
+                                                                                     held=h),
+            "set_status on_hold": lambda c, h: conversations.set_status(store, actor, c, "on_hold", held=h),
+            "compose (message + outbox + audit)": lambda c, h: compose.compose(
+                store, actor, c, body="Olá! Já verificamos seu pedido.", held=h),
         }
-        for name, (fn, ids) in actions.items():
-            report(name, _times(fn, ids), verdict=True)
+        for with_held in ("", " held"):
+            for (name, fn), key in zip(actions.items(), names):
+                report(name + (", with the held state" if with_held else ""),
+                       _times(lambda c: fn(c, held.get(c)), picks[key + with_held]), verdict=True)
         table.print(baseline="empty write transaction (baseline)",
                     targets={"each action (median)": f"<= {TARGET:.3f} s at 1M messages"})
 

@@ -405,8 +405,10 @@ def test_after_an_action_the_card_moves_to_the_top_or_leaves_the_filtered_list(s
     app = app_for(store, "mia")
     assert shown(app) == ["c_bob", "c_ana", "c_free"]
     open_conversation(app, "c_free")
+    card = app.list._cards["c_free"]
     app.actions.hold.click()                    # the newest activity now: c_free goes first
     assert shown(app) == ["c_free", "c_bob", "c_ana"]
+    assert app.list._cards["c_free"] is card    # the card is redrawn, not built again
     assert [c for c in app.list.rows.children] == [app.list._cards[c] for c in ("c_free", "c_bob", "c_ana")]
     assert "p1-status-on_hold" in app.list._cards["c_free"].children[0].value
     app.list.status.value = "on_hold"

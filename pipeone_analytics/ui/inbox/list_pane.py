@@ -104,7 +104,13 @@ class ListPane(w.VBox):
             self.rows.children = [w.HTML(f"<div class='p1-empty'>{self.ctx.t('inbox_no_conversations')}</div>")]
         self.mark(self.selected)
 
-    def _card(self, row: dict) -> w.Box:
+    def _card(self, row: dict, reuse: w.Box | None = None) -> w.Box:
+        """The card of a row; `reuse`, the conversation's card already shown, only gets its HTML redrawn (its
+        button opens the conversation by id, which does not change)."""
+        if reuse is not None:
+            reuse.children[0].value = list_row_html(row, self.ctx.now(), self.ctx.locale)
+            self._cards[row["conversation_id"]] = reuse
+            return reuse
         label = contact_label(row.get("name"), row.get("phone"), row["contact_id"])
         hit = w.Button(description=self.ctx.t("inbox_open", who=label), tooltip=label,
                        layout=w.Layout(width="100%", height="100%"))
@@ -155,7 +161,7 @@ class ListPane(w.VBox):
         children = [c for c in self.rows.children if c is not old and c in self._cards.values()]
         if len(items):
             self.items = pd.concat([items, rest], ignore_index=True)
-            children.insert(0, self._card(items.iloc[0].to_dict()))
+            children.insert(0, self._card(items.iloc[0].to_dict(), old))
         else:
             self.items = rest.reset_index(drop=True)
         self.rows.children = children
