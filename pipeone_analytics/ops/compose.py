@@ -21,10 +21,10 @@ from ..derived import refresh_ledger
 from ..errors import ValidationError
 from ..store import Store
 from .attachments import check_attachments
-from .audit import ReadAfter, audited, new_id, plain
+from .audit import Operation, ReadAfter, audited, new_id, plain
 from .permissions import Actor
 from .sms import sms_segments
-from .state import conversation_state, state_row
+from .state import STATE_KEYS, conversation_state, conversation_version, state_row
 from .templates import render, template_variables
 
 
@@ -95,6 +95,18 @@ def _draft(store: Store, actor: Actor | None, conversation: Mapping[str, Any], b
                  tuple(check_attachments(extra, channel, locale)), encoding, segments)
 
 
+def _after(op: Operation, d: Draft) -> dict[str, Any]:
+    """The conversation's list row after the message (with its version). The message is its newest, and an
+    agent message moves only a `new` conversation (to in_progress, unless an export snapshot holds it:
+    core/status.py), so a held state that was current and not new keeps its status and assignee, and takes
+    the message as its preview, last channel and answer; otherwise the row is read again."""
+    if not op.held_current or op.conversation["status"] == "new":
+        return state_row(op.store, d.conversation_id, op.at)
+    kept = {k: op.conversation[k] for k in STATE_KEYS}
+    return kept | {"unanswered": False, "last_channel": d.channel, "preview": d.body, "preview_direction": "outbound",
+                   "preview_sender": "agent", "version": conversation_version(op.store, d.conversation_id, op.at)}
+
+
 def draft(store: Store, actor: Actor | None, conversation_id: str, body: str | None = None,
           template_id: str | None = None, channel: str | None = None, attachments: Iterable[Any] = ()) -> Draft:
     """The message compose would send, without writing anything (for the preview and segment count)."""
@@ -129,5 +141,4 @@ def compose(store: Store, actor: Actor | None, conversation_id: str, body: str |
         op.after = {"message_id": message_id, "outbox_id": outbox_id, "channel": d.channel,
                     "template_id": d.template_id, "segments": d.segments,
                     "attachments": [a["name"] for a in d.attachments]}
-        return Sent(d, outbox_id, message_id, op.audit_id, op.at, state_row(op.store, conversation_id, op.at),
-                    op.held_current, op.read())
+        return Sent(d, outbox_id, message_id, op.audit_id, op.at, _after(op, d), op.held_current, op.read())

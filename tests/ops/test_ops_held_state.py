@@ -145,3 +145,23 @@ def test_reopening_a_snapshot_resolved_conversation_audits_what_the_fold_says() 
     after = json.loads(store.df("SELECT after FROM audit_log")["after"].iloc[0])
     assert (after["status"], after["kind"]) == ("in_progress", "reopened")
     assert conversation_list(store, conversation_ids=["c_snap"]).items["status"].tolist() == ["in_progress"]
+
+
+def test_a_reply_to_a_conversation_that_is_not_new_is_derived_as_the_store_derives_it(inbox: Store) -> None:
+    mine = held(inbox, "c_sms")                       # in progress: ana already answered
+    sent = compose.compose(inbox, as_user(inbox, "ana"), "c_sms", body="Tudo certo", channel="email", held=mine)
+    fresh = held(inbox, "c_sms")
+    assert sent.held_current and set(sent.state) < set(fresh)   # not read again: the row's other fields hold
+    assert {k: fresh[k] for k in sent.state} == sent.state
+    assert (fresh["status"], fresh["preview"], fresh["last_channel"], fresh["unanswered"]) == (
+        "in_progress", "Tudo certo", "email", False)
+
+
+def test_a_reply_to_a_new_conversation_held_by_an_export_snapshot_stays_new() -> None:
+    sc = team()
+    sc.conversation("c_snap", "k1", created_at="2026-01-08 09:00", status="new")
+    sc.inbound("c_snap", "2026-01-08 09:00", channel="sms")
+    store = sc.store(locale="en")
+    sent = compose.compose(store, as_user(store, "mia"), "c_snap", body="Oi", channel="sms",
+                           held=held(store, "c_snap"))
+    assert sent.state["status"] == held(store, "c_snap")["status"] == "new"   # the snapshot still decides

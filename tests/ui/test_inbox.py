@@ -465,15 +465,17 @@ def _row(store: Store, conversation_id: str) -> dict:
     lambda app: (app.actions.confirm.click(), app.actions.reopen.click()),
     lambda app: (setattr(app.composer.template, "value", "hello"), app.composer.send_button.click()),
 ])
-def test_after_an_action_the_header_and_the_card_show_what_the_store_says(store: Store, act) -> None:
+@pytest.mark.parametrize("conversation_id", ["c_free", "c_ana"])   # new and unassigned; in progress, ana's
+def test_after_an_action_the_header_and_the_card_show_what_the_store_says(store: Store, act,
+                                                                         conversation_id: str) -> None:
     app = app_for(store, "mia")
-    open_conversation(app, "c_free")
+    open_conversation(app, conversation_id)
     act(app)
     assert "p1-notice-ok" in text(app.notice)
-    fresh = _row(store, "c_free")
+    fresh = _row(store, conversation_id)
     shown_state = {k: v for k, v in app.state.items() if k != "version"}
     card = app.list.items.iloc[0].to_dict()
-    assert shown(app)[0] == "c_free"
+    assert shown(app)[0] == conversation_id
     for key, value in fresh.items():
         assert str(shown_state[key]) == str(value) and str(card[key]) == str(value), key
     assert app.state["version"] is not None
