@@ -58,6 +58,13 @@ class Sent:
     read: Any = None
 
 
+def _row(store: Store, sql: str, key: str) -> dict[str, Any] | None:
+    """The one row a lookup by key finds, as a dict (None when none): no DataFrame for one small row."""
+    with store.read() as con:
+        rows = con.execute(sql, [key]).fetchall()
+        return dict(zip([d[0] for d in con.description], rows[0])) if rows else None
+
+
 def _draft(store: Store, actor: Actor | None, conversation: Mapping[str, Any], body: str | None,
            template_id: str | None, channel: str | None, attachments: Iterable[Any]) -> Draft:
     locale = store.settings.locale
@@ -77,15 +84,15 @@ def _draft(store: Store, actor: Actor | None, conversation: Mapping[str, Any], b
         raise fail("ops_unknown_channel", channel=channel, known=", ".join(i18n.CHANNELS))
     extra = list(attachments)
     if template_id is not None:
-        rows = store.df("SELECT body, channel, attachments FROM templates WHERE template_id = ?", [template_id])
-        if rows.empty:
+        template = _row(store, "SELECT body, channel, attachments FROM templates WHERE template_id = ?", template_id)
+        if template is None:
             raise fail("ops_unknown_template", template=template_id)
-        template = {k: plain(v) for k, v in rows.iloc[0].items()}
         if template["channel"] is not None and template["channel"] != channel:
             raise fail("ops_template_channel", template=template_id, template_channel=template["channel"],
                        channel=channel)
-        contact = store.df("SELECT * FROM contacts WHERE contact_id = ?", [contact_id])
-        variables = template_variables(contact.iloc[0].to_dict() if len(contact) else {}, actor)
+        contact = _row(store, "SELECT name, phone, phone_e164, phone_valid, email, attributes FROM contacts "
+                              "WHERE contact_id = ?", contact_id)
+        variables = template_variables(contact or {}, actor)
         body = render(template["body"], variables, locale)
         extra = (json.loads(template["attachments"]) if template["attachments"] else []) + extra
     if not body or not body.strip():
