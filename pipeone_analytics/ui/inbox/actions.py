@@ -1,7 +1,7 @@
 """The conversation header and its actions: transfer to an active agent (take: to yourself, the only choice an
 agent has on an unassigned conversation), in progress, on hold, reopen, and resolve through a form (ticket
-type, active category, note). Buttons the acting user may not use are disabled
-with the reason as their tooltip; a forced click still goes through ops, which refuses and says why."""
+type, active category, note). Buttons the acting user may not use are disabled with the reason as their
+tooltip; a forced click still goes through ops, which refuses and says why."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -144,8 +144,7 @@ class ActionBar(w.VBox):
                 return ops.take(store, actor, cid, held=held, read_after=then)
             return ops.assign(store, actor, cid, agent, held=held, read_after=then)
 
-        self._run(move,
-                  self.ctx.t("inbox_done_transfer", agent=self.target.label))
+        self._run(move, self.ctx.t("inbox_done_transfer", agent=self.target.label))
 
     def do_status(self, status: str) -> None:
         """Set in_progress or on_hold."""
