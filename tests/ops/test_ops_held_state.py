@@ -165,3 +165,18 @@ def test_a_reply_to_a_new_conversation_held_by_an_export_snapshot_stays_new() ->
     sent = compose.compose(store, as_user(store, "mia"), "c_snap", body="Oi", channel="sms",
                            held=held(store, "c_snap"))
     assert sent.state["status"] == held(store, "c_snap")["status"] == "new"   # the snapshot still decides
+
+
+def test_read_after_sees_the_write_and_a_failing_one_rolls_it_back(inbox: Store) -> None:
+    ana = as_user(inbox, "ana")
+    events = "SELECT count(*) AS n FROM events WHERE conversation_id = 'c_ana'"
+    result = conversations.set_status(inbox, ana, "c_ana", "on_hold", read_after=lambda s: s.df(events)["n"].iloc[0])
+    assert result.read == 1
+    before = counts(inbox)
+
+    def broken(_: Store) -> None:
+        raise RuntimeError("the screen's read failed")
+
+    with pytest.raises(RuntimeError, match="screen's read failed"):
+        conversations.set_status(inbox, ana, "c_ana", "in_progress", read_after=broken)
+    assert counts(inbox) == before                    # all or nothing: no event, no audit row
