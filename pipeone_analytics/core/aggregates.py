@@ -293,6 +293,12 @@ def status_facts(store: Store) -> pd.DataFrame:
     return cached(store, "statuses", compute)
 
 
+def _ticks(values: pd.Series, moment: pd.Timestamp) -> tuple[np.ndarray, int]:
+    """A timestamp column's integer ticks and a moment's in the same unit (NaT: the smallest integer)."""
+    array = values.array
+    return array.asi8, int(pd.Timestamp(moment).as_unit(array.unit).asm8.view("int64"))
+
+
 def measured_mask(facts: pd.DataFrame, filters: Filters, store: Store) -> np.ndarray:
     """Which rows of response_facts or status_facts core.response_times measures for these filters (a mask).
 
@@ -302,15 +308,20 @@ def measured_mask(facts: pd.DataFrame, filters: Filters, store: Store) -> np.nda
     """
     start, end = filters.bounds(store.settings)
     keep = np.ones(len(facts), dtype=bool)
+    early = facts["until_at"] if "until_at" in facts else None
     if start is not None:
-        keep &= (facts["from_at"] >= start).to_numpy()
+        values, bound = _ticks(facts["from_at"], start)
+        keep &= values >= bound
     if end is not None:
-        cut = end - pd.Timedelta(microseconds=1)
-        keep &= ((facts["from_at"] < end) & (facts["to_at"] <= cut)).to_numpy()
-        if "until_at" in facts:
-            keep &= ~(facts["until_at"] <= cut).to_numpy()
-    elif "until_at" in facts:
-        keep &= facts["until_at"].isna().to_numpy()
+        values, bound = _ticks(facts["from_at"], end)
+        keep &= values < bound
+        values, cut = _ticks(facts["to_at"], end - pd.Timedelta(microseconds=1))
+        keep &= values <= cut
+        if early is not None:
+            values, cut = _ticks(early, end - pd.Timedelta(microseconds=1))
+            keep &= early.isna().to_numpy() | (values > cut)
+    elif early is not None:
+        keep &= early.isna().to_numpy()
     for name, columns in (("channels", ["channel"]), ("agents", ["agent_id", "assignee_at_response"]),
                           ("teams", ["team", "assignee_team"])):
         wanted = getattr(filters, name)

@@ -27,7 +27,7 @@ def ordered(values: pd.Series) -> np.ndarray:
 def _stats(values: np.ndarray, thresholds: Sequence[int], prefix: str) -> dict[str, float]:
     """count, mean, quantiles and within shares of ascending values (NaN dropped already)."""
     n = len(values)
-    out: dict[str, float] = {"count": n} if not prefix else {}
+    out: dict[str, float] = {"count": n}
     out[f"{prefix}mean"] = float(values.mean()) if n else np.nan
     for name, q in QUANTILES.items():
         if not n:
@@ -45,11 +45,12 @@ def _stats(values: np.ndarray, thresholds: Sequence[int], prefix: str) -> dict[s
 Chosen = dict[str, tuple[np.ndarray, np.ndarray]]
 
 
-def choose(rows: pd.DataFrame, mask: np.ndarray) -> Chosen:
+def choose(rows: pd.DataFrame, mask: np.ndarray, prefixes: Sequence[str] = tuple(PREFIXES)) -> Chosen:
     """The masked rows' values in ascending order, per prefix ("" seconds, "business_" business seconds), with
     their row positions; rows are sorted by seconds and carry business_order. Missing values are dropped."""
     chosen: Chosen = {}
-    for prefix, column in PREFIXES.items():
+    for prefix in prefixes:
+        column = PREFIXES[prefix]
         if prefix:
             order = rows["business_order"].to_numpy()
             positions = order[mask[order]]
@@ -66,14 +67,15 @@ def summary(chosen: Chosen, thresholds: Sequence[int], by: str | None = None,
     """summarize() of chosen values (choose()), overall or per group.
 
     groups: a small integer code per row (-1: missing) when by names the key column, which then holds the codes.
-    Columns: [by] (codes ascending, -1 last), count, open (0: measured rows only), mean, median, p75, p90, p95,
-    within_<T>s, then the same with the prefix business_.
+    Columns: [by] (codes ascending, -1 last), count (of the first prefix chosen: measured rows have both), open
+    (0: measured rows only), then per prefix chosen: mean, median, p75, p90, p95, within_<T>s, with the prefix.
     """
     if groups is None:
-        record = {"open": 0}
+        record: dict = {}
         for prefix, (values, _) in chosen.items():
-            record |= _stats(values, thresholds, prefix)
-        return pd.DataFrame([{"count": record.pop("count"), **record}])
+            stats = _stats(values, thresholds, prefix)
+            record = {"count": stats.pop("count"), "open": 0} | record | stats
+        return pd.DataFrame([record])
     records: dict[int, dict] = {}
     for prefix, (values, positions) in chosen.items():
         codes = groups[positions]
@@ -81,9 +83,10 @@ def summary(chosen: Chosen, thresholds: Sequence[int], by: str | None = None,
         values, codes = values[order], codes[order]
         starts = np.flatnonzero(np.diff(codes, prepend=codes[:1] - 1)) if len(codes) else np.empty(0, dtype=int)
         for key, lo, hi in zip(codes[starts], starts, [*starts[1:], len(codes)]):
-            records.setdefault(int(key), {by: int(key), "count": 0, "open": 0})
-            records[int(key)] |= _stats(values[lo:hi], thresholds, prefix)
-    columns = [by, "count", "open", *[k for prefix in PREFIXES for k in _stats(np.empty(0), thresholds, prefix)
+            stats = _stats(values[lo:hi], thresholds, prefix)
+            record = records.setdefault(int(key), {by: int(key), "count": stats["count"], "open": 0})
+            record |= {k: v for k, v in stats.items() if k != "count"}
+    columns = [by, "count", "open", *[k for prefix in chosen for k in _stats(np.empty(0), thresholds, prefix)
                                       if k != "count"]]
     keys = sorted(records, key=lambda k: (k < 0, k))  # summarize() orders by the key, missing last
     return pd.DataFrame([records[k] for k in keys], columns=columns)

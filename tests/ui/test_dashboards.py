@@ -131,7 +131,7 @@ def test_changing_a_filter_redraws_figures_and_tables(demo: Store) -> None:
 def test_business_hours_switch_redraws_the_audit(demo: Store) -> None:
     calendar = response_times.compute(demo, Selection(PERIOD), "en")
     business = response_times.compute(demo, Selection(PERIOD, business=True), "en")
-    frame = calendar.frames["reply_time"]
+    frame = business.frames["reply_time"]
     assert sum(business.figures["reply_time"].data[0].y) == frame["business_seconds"].notna().sum()
     assert calendar.kpis != business.kpis
     median = business.summaries["reply_time"]["business_median"].iloc[0]

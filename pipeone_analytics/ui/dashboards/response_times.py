@@ -25,7 +25,8 @@ OUTLIERS = 10
 class ResponseView:
     """Everything the audit shows for one selection.
 
-    frames: metric -> seconds, business_seconds of its measured rows. summaries: metric -> summarize() overall.
+    frames: metric -> its measured values, ascending, in the column seconds or (business) business_seconds.
+    summaries: metric -> summarize() overall, of those values only (no columns of the other kind).
     sla columns: metric, metric_label, threshold (s), threshold_label, share. heat columns: weekday (1 = Monday),
     hour, median (s), count. agents: summarize(reply_time, by=agent) plus agent_name. outliers: one row per rank
     of outliers(reply_time) (the metric row, without its ledger rows)."""
@@ -48,10 +49,20 @@ def _weekday_names(locale: str) -> dict[int, str]:
 
 def slowest(replies: pd.DataFrame, mask: np.ndarray, n: int = OUTLIERS) -> pd.DataFrame:
     """The n slowest masked rows (replies sorted by seconds), ranked as core.response_times.outliers ranks them:
-    seconds descending, then conversation, cycle and clock start. Columns: rank, then those of replies."""
-    chosen = np.flatnonzero(mask)
-    if len(chosen) > n:
-        chosen = chosen[replies["seconds"].to_numpy()[chosen] >= replies["seconds"].iloc[chosen[-n]]]
+    seconds descending, then conversation, cycle and clock start. Columns: rank, then those of replies.
+
+    The rows are sorted by seconds, so they are the last masked ones (with every tie of the n-th): only the
+    tail of the mask is read, growing until it holds them."""
+    seconds = replies["seconds"].to_numpy()
+    size = 4 * n
+    while True:
+        low = max(len(mask) - size, 0)
+        chosen = low + np.flatnonzero(mask[low:])
+        if len(chosen) > n:
+            chosen = chosen[seconds[chosen] >= seconds[chosen[-n]]]
+        if low == 0 or (len(chosen) >= n and seconds[low - 1] < seconds[chosen[0]]):
+            break
+        size *= 8
     ranked = replies.iloc[chosen].sort_values(["seconds", "conversation_id", "cycle", "from_at"],
                                               ascending=[False, True, True, True]).head(n)
     return ranked.assign(rank=range(1, len(ranked) + 1))[["rank", *replies.columns]].reset_index(drop=True)
@@ -68,9 +79,8 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
     seconds = f"{prefix}seconds"
     facts = {m: aggregates.response_facts(store, m) for m in RESPONSE_METRICS}
     masks = {m: aggregates.measured_mask(f, filters, store) for m, f in facts.items()}
-    chosen = {m: measured.choose(f, masks[m]) for m, f in facts.items()}
-    frames = {m: pd.DataFrame({c: f[c].to_numpy()[masks[m]] for c in ("seconds", "business_seconds")})
-              for m, f in facts.items()}
+    chosen = {m: measured.choose(f, masks[m], [prefix]) for m, f in facts.items()}
+    frames = {m: pd.DataFrame({seconds: chosen[m][prefix][0]}) for m in facts}
     summaries = {m: measured.summary(chosen[m], response_times.sla_thresholds(m, settings)) for m in facts}
     label = {m: say(f"dash_metric_{m}") for m in frames}
     figures: dict[str, go.Figure] = {}
@@ -91,8 +101,8 @@ def compute(store: Store, selection: Selection, locale: str) -> ResponseView:
     thresholds = response_times.sla_thresholds("reply_time", settings)
     cells = (replies["weekday"].to_numpy().astype("int16") - 1) * 24 + replies["hour"].to_numpy()
     heat = measured.summary(chosen["reply_time"], thresholds, "cell", cells)
-    heat = heat.assign(weekday=heat["cell"] // 24 + 1, hour=heat["cell"] % 24)[["weekday", "hour", f"{prefix}median", "count"]].rename(
-        columns={f"{prefix}median": "median"}).reset_index(drop=True)
+    heat = heat.assign(weekday=heat["cell"] // 24 + 1, hour=heat["cell"] % 24)
+    heat = heat[["weekday", "hour", f"{prefix}median", "count"]].rename(columns={f"{prefix}median": "median"})
     days = _weekday_names(locale)
     grid_rows = (pd.MultiIndex.from_product([range(1, 8), range(24)], names=["weekday", "hour"]).to_frame(index=False)
                  .merge(heat.assign(minutes=heat["median"] / 60), how="left", on=["weekday", "hour"]))
