@@ -6,7 +6,7 @@ import json
 import re
 import time
 import zoneinfo
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -101,9 +101,9 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
     parts = _check(parts, source, warnings)
     tables = [t for t in ORDER if any(p.table == t for p in parts)]
     started = dt.datetime.now(dt.timezone.utc)
-    # The files are hashed on a thread while DuckDB reads them (hashlib releases the GIL).
+    # The files are hashed (and their lines counted) on a thread while DuckDB reads them (hashlib releases the GIL).
     with ThreadPoolExecutor(1) as pool, store.write() as con:
-        hashing = pool.submit(lambda: [file_info(p) for t in tables for p in parts if p.table == t and p.path])
+        scans = {id(p): pool.submit(file_info, p) for t in tables for p in parts if p.table == t and p.path}
         con.execute("SET TimeZone = ?", [tz])
         memory = import_memory_bytes(store.settings.memory_limit) if store.path is not None else None
         if memory:  # a file store: its connection closes with the import
@@ -117,27 +117,28 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
             t0 = time.perf_counter()
             mine = [(i, p) for i, p in enumerate(parts) if p.table == table]
             empty = ledger.reads_empty(con, table)
-            result.counts[table] = _import_table(con, store, run_id, table, mine, warnings, memory)
+            result.counts[table] = _import_table(con, store, run_id, table, mine, warnings, memory, scans)
             everything |= empty and result.counts[table]["inserted"] > 0
             result.seconds[table] = time.perf_counter() - t0
         t0 = time.perf_counter()
         result.ledger_rows = ledger.refresh(con, everything)
         result.ledger_seconds = time.perf_counter() - t0
-        _record_run(con, result, started, hashing.result())
+        _record_run(con, result, started, [scan.result()[0] for scan in scans.values()])
     return result
 
 
 def _import_table(con: duckdb.DuckDBPyConnection, store: Store, run_id: int, table: str,
-                  mine: list[tuple[int, Part]], warnings: list[str], memory: int | None) -> dict[str, int]:
+                  mine: list[tuple[int, Part]], warnings: list[str], memory: int | None,
+                  scans: dict[int, Future]) -> dict[str, int]:
     """Import every part of one table: straight from a single clean part when it can (direct), else staged;
-    the table's counts."""
+    the table's counts. `scans` holds each file's file_info, by id of its part."""
     spec = TABLES[table]
     sources = [_source(con, spec, idx, part, warnings) for idx, part in mine]
     present = set().union(*(s.present for s in sources))
     if table == "contacts" and "phone" in present:
         present |= set(DERIVED["contacts"])
     direct_ok = len(sources) == 1 and table not in DERIVED  # contacts' phones are parsed in Python, staged
-    counts = _import_direct(con, spec, sources, sorted(present)) if direct_ok else None
+    counts = _import_direct(con, spec, sources, sorted(present), scans) if direct_ok else None
     counts = counts or _import_staged(con, store, run_id, spec, sources, sorted(present), memory)
     for source in sources:  # not in a `finally`: after a DuckDB error the transaction only takes ROLLBACK
         if source.part.frame is not None:
@@ -174,16 +175,22 @@ def _source(con: duckdb.DuckDBPyConnection, spec: TableSpec, idx: int, part: Par
 
 
 def _import_direct(con: duckdb.DuckDBPyConnection, spec: TableSpec, sources: list[Source],
-                   present: list[str]) -> dict[str, int] | None:
+                   present: list[str], scans: dict[int, Future]) -> dict[str, int] | None:
     """Counts of a single clean part written without a stage (direct), or None when it must be staged."""
     [source] = sources
+    scan = scans.get(id(source.part))
+
+    def most() -> int | None:
+        """At most this many records in a CSV file: its lines but the header (known once it is hashed)."""
+        return scan.result()[1] - 1 if scan is not None and source.part.fmt == "csv" else None
+
     extra = "TRUE"
     if spec.name == "messages" and con.execute("SELECT count(*) FROM conversations").fetchone()[0]:
         extra = "contact_id IS NOT NULL"  # else staging fills it from the conversation (fill_message_contacts)
     sql, params = checked_select(spec, source.cmap, source.rel)
     try:
         if con.execute(f"SELECT count(*) FROM {spec.name}").fetchone()[0] == 0:
-            n = direct.insert_fresh(con, spec, source.rel, sql, params, extra)
+            n = direct.insert_fresh(con, spec, source.rel, sql, params, extra, most)
             return None if n is None else {"read": n, "inserted": n, "updated": 0, "unchanged": 0, "rejected": 0}
         n = direct.all_unchanged(con, spec, source.rel, sql, params, extra, present)
     except duckdb.Error as exc:

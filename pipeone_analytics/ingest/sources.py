@@ -98,12 +98,19 @@ def opened(path: Path) -> Iterator[Path]:
         yield Path(tmp)
 
 
-def file_info(part: Part) -> dict[str, object]:
-    """{file, sha256, bytes} of a part's file."""
+def file_info(part: Part) -> tuple[dict[str, object], int]:
+    """{file, sha256, bytes} of a part's file, and its number of lines (ends \\n, \\r\\n or \\r, plus a last line
+    without one): a CSV file has no more records than that."""
     assert part.path is not None
+    digest, lines, last = hashlib.sha256(), 0, b""
     with open(part.path, "rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    return {"file": part.label, "sha256": digest, "bytes": part.path.stat().st_size}
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            split = last.endswith(b"\r") and chunk.startswith(b"\n")  # one \r\n across two chunks
+            lines += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n") - split
+            last = chunk
+    lines += bool(last) and not last.endswith((b"\n", b"\r"))
+    return {"file": part.label, "sha256": digest.hexdigest(), "bytes": part.path.stat().st_size}, lines
 
 
 def csv_header(part: Part) -> tuple[list[str], str]:

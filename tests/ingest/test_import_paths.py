@@ -10,6 +10,7 @@ import pytest
 from canonical_fixtures import FULL, rejects, write
 from pipeone_analytics.derived import ledger_sql
 from pipeone_analytics.ingest import import_path, importer
+from pipeone_analytics.ingest.sources import Part, file_info
 from pipeone_analytics.store import Store
 
 HEAD = "message_id,conversation_id,contact_id,channel,direction,sent_at,sender_type\n"
@@ -136,3 +137,26 @@ def test_a_repeated_identical_row_in_a_reimport_is_rejected(store: Store, tmp_pa
     assert result.counts["messages"] == {"read": 7, "inserted": 0, "updated": 0, "unchanged": 6, "rejected": 1}
     assert rejects(store) == [("messages", "messages.csv", 8, "message_id",
                                'duplicate message_id "m1" also at messages.csv:2')]
+
+
+@pytest.mark.parametrize(("content", "lines"), [
+    (b"", 0), (b"h\n", 1), (b"h\na", 2), (b"h\r\na\r\n", 2), (b"h\ra\rb", 3), (b"h\n\n\r\n", 3),
+    (b"x" * (2**20 - 1) + b"\r\n" + b"y\n", 2),  # a \r\n split between two 1 MiB reads counts once
+])
+def test_file_info_counts_lines(tmp_path: Path, content: bytes, lines: int) -> None:
+    path = tmp_path / "messages.csv"
+    path.write_bytes(content)
+    info, counted = file_info(Part("messages", "messages.csv", "csv", path=path))
+    assert counted == lines and info["bytes"] == len(content)
+
+
+def test_a_multiline_field_and_a_bad_row_are_still_counted(store: Store, tmp_path: Path) -> None:
+    # 3 records on 4 lines after the header: 2 are good, so the 2 inserted rows differ from the 4-line bound
+    # and the rows are counted; the bad one is rejected.
+    text = ("message_id,conversation_id,channel,direction,sent_at,body\n"
+            'm1,cv1,whatsapp,inbound,2024-03-10 10:00:00Z,hi\n'
+            'm2,cv1,whatsapp,outbound,2024-03-10 10:10:00Z,"two\nlines"\n'
+            'm3,cv1,whatsapp,outbound,,lost\n')
+    result = import_path(store, write(tmp_path / "e", {"messages.csv": text}))
+    assert result.counts["messages"] == {"read": 3, "inserted": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert [r[3:] for r in rejects(store)] == [("sent_at", "missing sent_at")]
