@@ -56,7 +56,7 @@ def choose(rows: pd.DataFrame, mask: np.ndarray, prefixes: Sequence[str] = tuple
             positions = order[mask[order]]
         else:
             positions = np.flatnonzero(mask)
-        values = rows[column].to_numpy(dtype=float, na_value=np.nan)[positions]
+        values = rows[column].to_numpy()[positions]
         present = ~np.isnan(values)
         chosen[prefix] = (values[present], positions[present])
     return chosen
