@@ -1,16 +1,9 @@
 """The inbox conversation list: one row per conversation with its tags, preview and assignee, newest activity
 first, filtered and paged by a keyset cursor so that the 100,000th conversation opens as fast as the first.
 
-The status is the fold of core/status.py read off its last segment, as that module's docstring derives it:
-the last state-setting event before T (status_changed to a known status, or resolved; else the export's
-status snapshot when the conversation has no status event at all) gives the segment's status, and only two
-moves can follow it:
-- a `new` segment (or no state-setting event) becomes `in_progress` at the first agent message after it;
-- a `resolved` segment becomes `new` at the first inbound contact message or `reopened` event after it, and
-  then `in_progress` at the first agent message after that.
-Ties are ordered as the fold orders them: (time, messages before events before the snapshot, id). Every
-quantity is one aggregate per conversation, so the whole list is a few hash aggregates rather than the fold's
-window functions over every message (tests/core/test_conversation_list.py checks it equals status_as_of).
+The state of each candidate conversation (status, assignee, unanswered flag, last channel, last activity) is
+core/status.py's own formulation (status.state_ctes) restricted to the candidates, so the list and
+status_as_of cannot disagree; only the preview (the last message, notes excluded) is the list's own.
 """
 from __future__ import annotations
 
@@ -23,92 +16,24 @@ import pandas as pd
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .filters import Filters, as_tuple, in_list, in_period, to_timestamp, used_params
-from .status import STATUS_VALUES
+from .status import STATUS_VALUES, state_ctes
 
 Source = Store | Mapping[str, pd.DataFrame]
 
-_KNOWN = "('new', 'in_progress', 'on_hold', 'resolved')"
-_SETS = f"(kind = 'resolved' OR (kind = 'status_changed' AND value IN {_KNOWN}))"
-_AGENT = "(direction = 'outbound' AND sender_type = 'agent')"
-_INBOUND = "(direction = 'inbound' AND sender_type = 'contact')"
+_IN_CAND = "conversation_id IN (SELECT conversation_id FROM cand)"
 
-# One row per conversation as of $as_of. The keys (time, rank, id) compare as the fold orders its inputs.
+# The candidates' state as core/status.py folds it, plus the preview: the last message, notes excluded.
 _STATE = f"""
-ev_agg AS MATERIALIZED (
-    SELECT conversation_id, max("at") AS last_all, min("at") AS first_at,
-           max("at") FILTER (WHERE "at" <= $as_of) AS last_at,
-           bool_or(kind = 'reopened' OR {_SETS}) AS has_status_events,
-           max(("at", 1, event_id)) FILTER (WHERE "at" <= $as_of AND {_SETS}) AS set_key,
-           arg_max(CASE kind WHEN 'resolved' THEN 'resolved' ELSE value END, ("at", event_id))
-               FILTER (WHERE "at" <= $as_of AND {_SETS}) AS set_value,
-           bool_or(kind = 'assigned') AS has_assigned,
-           nullif(arg_max(coalesce(value, ''), ("at", event_id))
-               FILTER (WHERE kind = 'assigned' AND "at" <= $as_of), '') AS assignee_id
-    FROM events WHERE conversation_id IN (SELECT conversation_id FROM cand) GROUP BY conversation_id
+{state_ctes(_IN_CAND)},
+previews AS (
+    SELECT conversation_id, arg_max(body, (sent_at, message_id)) AS preview,
+           arg_max(direction, (sent_at, message_id)) AS preview_direction,
+           arg_max(sender_type, (sent_at, message_id)) AS preview_sender
+    FROM msgs WHERE sent_at <= $as_of AND sender_type <> 'note' GROUP BY conversation_id
 ),
-resolved_sets AS MATERIALIZED (
-    SELECT conversation_id, set_key FROM ev_agg WHERE set_value = 'resolved'
-),
-reopens AS (
-    SELECT e.conversation_id, min((e."at", 1, e.event_id)) AS reopen_key
-    FROM events e JOIN resolved_sets r USING (conversation_id)
-    WHERE e.kind = 'reopened' AND e."at" <= $as_of AND (e."at", 1, e.event_id) > r.set_key
-    GROUP BY e.conversation_id
-),
-msg_agg AS MATERIALIZED (
-    SELECT m.conversation_id, max(m.sent_at) AS last_all, min(m.sent_at) AS first_at,
-           max(m.sent_at) FILTER (WHERE m.sent_at <= $as_of) AS last_at,
-           arg_max(m.direction, (m.sent_at, m.message_id))
-               FILTER (WHERE m.sent_at <= $as_of AND m.sender_type IN ('contact', 'agent')) = 'inbound' AS unanswered,
-           arg_max(m.channel, (m.sent_at, m.message_id))
-               FILTER (WHERE m.sent_at <= $as_of AND m.sender_type <> 'note') AS last_channel,
-           any_value(m.contact_id) AS contact_id,
-           arg_max(m.body, (m.sent_at, m.message_id)) FILTER (WHERE m.sent_at <= $as_of AND m.sender_type <> 'note')
-               AS preview,
-           arg_max(m.direction, (m.sent_at, m.message_id))
-               FILTER (WHERE m.sent_at <= $as_of AND m.sender_type <> 'note') AS preview_direction,
-           arg_max(m.sender_type, (m.sent_at, m.message_id))
-               FILTER (WHERE m.sent_at <= $as_of AND m.sender_type <> 'note') AS preview_sender,
-           max((m.sent_at, 0, m.message_id)) FILTER (WHERE m.sent_at <= $as_of AND {_AGENT}) AS agent_key,
-           min((m.sent_at, 0, m.message_id)) FILTER (
-               WHERE m.sent_at <= $as_of AND {_INBOUND} AND (m.sent_at, 0, m.message_id) > r.set_key) AS inbound_key
-    FROM messages m LEFT JOIN resolved_sets r USING (conversation_id)
-    WHERE m.conversation_id IN (SELECT conversation_id FROM cand)
-    GROUP BY m.conversation_id
-),
-ids AS (
-    SELECT conversation_id FROM msg_agg UNION SELECT conversation_id FROM ev_agg
-    UNION SELECT conversation_id FROM conversations WHERE conversation_id IN (SELECT conversation_id FROM cand)
-),
-joined AS (
-    SELECT i.conversation_id, coalesce(c.contact_id, m.contact_id) AS contact_id, c.status AS snapshot,
-           c.created_at, c.assignee_id AS export_assignee, m.*  EXCLUDE (conversation_id, contact_id, last_all,
-           first_at, last_at), m.last_at AS msg_last_at,
-           e.set_key, e.set_value, e.has_assigned, e.assignee_id AS event_assignee,
-           coalesce(e.has_status_events, FALSE) AS has_status_events, e.last_at AS ev_last_at,
-           greatest(m.last_all, e.last_all, c.created_at) AS last_all,
-           least(m.first_at, e.first_at, c.created_at) AS first_at,
-           least(m.inbound_key, o.reopen_key) AS in_key
-    FROM ids i
-    LEFT JOIN (SELECT * FROM conversations WHERE conversation_id IN (SELECT conversation_id FROM cand)) c
-        USING (conversation_id)
-    LEFT JOIN msg_agg m USING (conversation_id)
-    LEFT JOIN ev_agg e USING (conversation_id)
-    LEFT JOIN reopens o USING (conversation_id)
-),
-state AS (
-    SELECT conversation_id, contact_id,
-           CASE WHEN NOT has_status_events AND snapshot IN {_KNOWN} AND last_all <= $as_of THEN snapshot
-                WHEN set_value IN ('in_progress', 'on_hold') THEN set_value
-                WHEN set_value = 'resolved' THEN
-                    CASE WHEN in_key IS NULL THEN 'resolved' WHEN agent_key > in_key THEN 'in_progress'
-                         ELSE 'new' END
-                WHEN agent_key IS NOT NULL AND (set_key IS NULL OR agent_key > set_key) THEN 'in_progress'
-                ELSE 'new' END AS status,
-           CASE WHEN has_assigned THEN event_assignee ELSE export_assignee END AS assignee_id,
-           coalesce(unanswered, FALSE) AS unanswered, last_channel, preview, preview_direction, preview_sender,
-           greatest(msg_last_at, ev_last_at, CASE WHEN created_at <= $as_of THEN created_at END) AS last_activity_at
-    FROM joined WHERE first_at <= $as_of
+listed AS (
+    SELECT s.*, p.preview, p.preview_direction, p.preview_sender
+    FROM state s LEFT JOIN previews p USING (conversation_id)
 )"""
 
 # Candidates: eligible conversations with any activity in the window [$w_start, $w_end] (no lower bound when
@@ -153,7 +78,7 @@ _IN_WINDOW = "AND ($w_start::TIMESTAMPTZ IS NULL OR s.last_activity_at >= $w_sta
 
 _PAGE = """
 page AS MATERIALIZED (
-    SELECT s.* FROM state s LEFT JOIN agents ag ON ag.agent_id = s.assignee_id
+    SELECT s.* FROM listed s LEFT JOIN agents ag ON ag.agent_id = s.assignee_id
     WHERE {where}
     ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT $limit
 ),

@@ -14,9 +14,20 @@ The fold, in the order (time, messages before events before the snapshot, id):
 Every move out of `resolved` starts a new cycle and counts one reopen. Status as of T folds only what
 happened at or before T.
 
-Everything is derived from "the last state-setting event before T plus derived rules": between two
-state-setting events (status_changed, resolved, snapshot) the status can only go resolved -> new at the first
-inbound, and new -> in_progress at the first agent message after entering new.
+How it is computed without sorting the messages. The state-setting events (status_changed, resolved, the
+snapshot) cut a conversation into segments: segment 0 before the first one, segment k from the k-th on. Inside
+a segment the status can only go resolved -> new at the first inbound contact message or `reopened` event, and
+new -> in_progress at the first agent message after entering new; nothing else moves it. So:
+- only the events are ordered (a window over them, which is small), numbering the segments;
+- each message gets its segment by counting the conversation's set times before it (a message at the same time
+  as an event comes first), one hash join, and the messages are aggregated per (conversation, segment): the
+  first inbound time, the first and last agent times, plus the facts the export shows;
+- each segment's moves follow from those few values; the next set's value (known from the events) tells
+  whether the next set changes the status and whether it leaves `resolved`.
+Times alone decide every order but one: a resolved segment with an agent message at or before its reopening
+inbound message and another at or after it; the first agent message after it is then read again from those
+segments' messages by (time, id), a pass that reads no message when no segment needs it. The last message
+(last channel, unanswered flag) is taken by (time, id) directly.
 """
 from __future__ import annotations
 
@@ -25,7 +36,6 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from ..store import Store, as_store
-from .channels import LAST_CHANNEL_EXPR
 from .filters import Filters, in_list, in_period, used_params
 
 STATUS_VALUES = ("new", "in_progress", "on_hold", "resolved")
@@ -36,96 +46,180 @@ Source = Store | Mapping[str, pd.DataFrame]
 _ALL = "TRUE"
 _ONLY = "list_contains($ids::VARCHAR[], conversation_id)"
 
+_KNOWN = "('new', 'in_progress', 'on_hold', 'resolved')"
+_SETS = f"(kind = 'resolved' OR (kind = 'status_changed' AND value IN {_KNOWN}))"
+_INBOUND = "(direction = 'inbound' AND sender_type = 'contact')"
+_AGENT = "(direction = 'outbound' AND sender_type = 'agent')"
+_TALK = "sender_type IN ('contact', 'agent')"
+_NOTE = "sender_type = 'note'"
 
-def _fold_ctes(only: str = _ALL) -> str:
-    """CTEs up to `changes`: one row per status change (deduplicated), with its cycle number.
 
-    changes columns: conversation_id, n (order in the fold; 0 for the start), ts, status, actor_id (the
-    event's actor; NULL for a move made by a message or the snapshot), cause (start, set, reopen, progress), cycle.
+def _segment_ctes(only: str = _ALL) -> str:
+    """CTEs up to `seg_states` (one row per conversation segment as of $as_of) and `conv_facts` (one row per
+    started conversation); `only` is a constant predicate on conversation_id applied to every base scan.
+
+    seg_states columns: conversation_id, seg (0 before the first state-setting input, k from the k-th on), value
+    (the status the segment starts in), entered_at (the set's time; the first activity for segment 0),
+    set_actor, next_value, next_at, next_actor (the next set's; NULL in the last segment), r_at, r_actor (the move
+    resolved -> new, resolved segments only), p_at (the move new -> in_progress), end_status.
+    conv_facts columns: conversation_id, contact_id, snapshot, assignee_id, first_at, last_activity_at,
+    first_message_at, last_message_at, messages_in, messages_out, last_channel, unanswered.
     """
-    keep = "" if only == _ALL else "MATERIALIZED"
+    keep = "NOT MATERIALIZED" if only == _ALL else "MATERIALIZED"
     return f"""
 msgs AS {keep} (SELECT * FROM messages WHERE {only}),
 evs AS {keep} (SELECT * FROM events WHERE {only}),
 convs AS {keep} (SELECT * FROM conversations WHERE {only}),
 status_events AS MATERIALIZED (
-    SELECT conversation_id, "at" AS ts, event_id AS id, actor_id, kind,
-           CASE kind WHEN 'resolved' THEN 'resolved' WHEN 'status_changed' THEN value END AS value
-    FROM evs
-    WHERE (kind IN ('resolved', 'reopened')
-           OR (kind = 'status_changed' AND value IN ('new', 'in_progress', 'on_hold', 'resolved')))
+    SELECT conversation_id, "at" AS ts, event_id, actor_id, kind = 'reopened' AS reopen,
+           CASE kind WHEN 'resolved' THEN 'resolved' WHEN 'status_changed' THEN value END AS value,
+           count(*) FILTER (WHERE kind <> 'reopened') OVER (
+               PARTITION BY conversation_id ORDER BY "at", event_id ROWS UNBOUNDED PRECEDING) AS seg,
+           lead(CASE WHEN kind <> 'reopened' THEN {{'value': CASE kind WHEN 'resolved' THEN 'resolved' ELSE value END,
+                                                   'ts': "at", 'actor': actor_id}} END IGNORE NULLS) OVER (
+               PARTITION BY conversation_id ORDER BY "at", event_id) AS nxt
+    FROM evs WHERE "at" <= $as_of AND (kind = 'reopened' OR {_SETS})
 ),
-activity AS MATERIALIZED (
-    SELECT conversation_id, max(ts) AS last_at, min(ts) AS first_at FROM (
-        SELECT conversation_id, sent_at AS ts FROM msgs
-        UNION ALL SELECT conversation_id, "at" FROM evs
-        UNION ALL SELECT conversation_id, created_at FROM convs
-    ) GROUP BY conversation_id
+bounds AS MATERIALIZED (
+    SELECT conversation_id, list(ts) AS times FROM status_events WHERE NOT reopen GROUP BY conversation_id
 ),
-snapshots AS (
-    SELECT c.conversation_id, a.last_at AS ts, c.status AS value
-    FROM convs c JOIN activity a USING (conversation_id)
-    WHERE c.status IN ('new', 'in_progress', 'on_hold', 'resolved')
-      AND NOT EXISTS (SELECT 1 FROM status_events s WHERE s.conversation_id = c.conversation_id)
+msg_rows AS NOT MATERIALIZED (
+    SELECT m.*, coalesce(len(list_filter(b.times, lambda t: t < m.sent_at)), 0) AS seg
+    FROM msgs m LEFT JOIN bounds b USING (conversation_id)
+    WHERE m.sent_at <= $as_of
 ),
-inputs AS (
-    SELECT conversation_id, sent_at AS ts, 0 AS rank, message_id AS id,
-           CASE direction WHEN 'inbound' THEN 'inbound' ELSE 'agent' END AS kind,
-           NULL::VARCHAR AS value, NULL::VARCHAR AS actor_id
-    FROM msgs
-    WHERE sent_at <= $as_of
-      AND ((direction = 'inbound' AND sender_type = 'contact') OR (direction = 'outbound' AND sender_type = 'agent'))
-    UNION ALL
-    SELECT conversation_id, ts, 1, id, CASE kind WHEN 'reopened' THEN 'reopen' ELSE 'set' END, value, actor_id
-    FROM status_events WHERE ts <= $as_of
-    UNION ALL
-    SELECT conversation_id, ts, 2, 'snapshot', 'set', value, NULL FROM snapshots WHERE ts <= $as_of
-),
-ordered AS MATERIALIZED (
-    SELECT conversation_id, ts, kind, value, actor_id,
-           row_number() OVER w AS n,
-           count(*) FILTER (WHERE kind = 'set') OVER w AS seg
-    FROM inputs
-    WINDOW w AS (PARTITION BY conversation_id ORDER BY ts, rank, id ROWS UNBOUNDED PRECEDING)
-),
-segments AS MATERIALIZED (
+msg_segs AS MATERIALIZED (
     SELECT conversation_id, seg,
-           coalesce(any_value(value) FILTER (WHERE kind = 'set'), 'new') AS seg_value,
-           min(n) FILTER (WHERE kind = 'set') AS set_n,
-           min(n) FILTER (WHERE kind IN ('inbound', 'reopen')) AS in_n,
-           min(ts) FILTER (WHERE kind IN ('inbound', 'reopen')) AS in_at,
-           arg_min(actor_id, n) FILTER (WHERE kind IN ('inbound', 'reopen')) AS in_actor
-    FROM ordered GROUP BY conversation_id, seg
+           min(sent_at) AS first_at, max(sent_at) AS last_at,
+           min(sent_at) FILTER (WHERE NOT {_NOTE}) AS first_message_at,
+           max(sent_at) FILTER (WHERE NOT {_NOTE}) AS last_message_at,
+           count(*) FILTER (WHERE NOT {_NOTE} AND direction = 'inbound') AS messages_in,
+           count(*) FILTER (WHERE NOT {_NOTE} AND direction = 'outbound') AS messages_out,
+           arg_max(channel, (sent_at, message_id)) FILTER (WHERE NOT {_NOTE}) AS last_channel,
+           arg_max(direction, (sent_at, message_id)) FILTER (WHERE {_TALK}) = 'inbound' AS unanswered,
+           any_value(contact_id) AS contact_id,
+           min(sent_at) FILTER (WHERE {_INBOUND}) AS in_at,
+           min(sent_at) FILTER (WHERE {_AGENT}) AS agent_first,
+           max(sent_at) FILTER (WHERE {_AGENT}) AS agent_last
+    FROM msg_rows GROUP BY conversation_id, seg
 ),
-entries AS (
-    SELECT *, CASE seg_value WHEN 'new' THEN coalesce(set_n, 0) WHEN 'resolved' THEN in_n END AS entry_n
-    FROM segments
+talk AS MATERIALIZED (
+    SELECT conversation_id, min(first_at) AS first_at, max(last_at) AS last_at,
+           min(first_message_at) AS first_message_at, max(last_message_at) AS last_message_at,
+           sum(messages_in)::BIGINT AS messages_in, sum(messages_out)::BIGINT AS messages_out,
+           arg_max(last_channel, seg) FILTER (WHERE last_channel IS NOT NULL) AS last_channel,
+           arg_max(unanswered, seg) FILTER (WHERE unanswered IS NOT NULL) AS unanswered,
+           any_value(contact_id) AS contact_id
+    FROM msg_segs GROUP BY conversation_id
 ),
-progress AS (
-    SELECT o.conversation_id, o.seg, min(o.n) AS n, min(o.ts) AS ts, arg_min(o.actor_id, o.n) AS actor_id
-    FROM ordered o JOIN entries e ON o.conversation_id = e.conversation_id AND o.seg = e.seg
-    WHERE o.kind = 'agent' AND o.n > e.entry_n
-    GROUP BY o.conversation_id, o.seg
+ev_facts AS MATERIALIZED (
+    SELECT conversation_id, min("at") AS first_at, max("at") AS last_all,
+           max("at") FILTER (WHERE "at" <= $as_of) AS last_at,
+           bool_or(kind = 'reopened' OR {_SETS}) AS has_status_events,
+           bool_or(kind = 'assigned') AS has_assigned,
+           nullif(arg_max(coalesce(value, ''), ("at", event_id))
+                  FILTER (WHERE kind = 'assigned' AND "at" <= $as_of), '') AS assignee_id
+    FROM evs GROUP BY conversation_id
 ),
+later_msgs AS (
+    SELECT DISTINCT m.conversation_id FROM msgs m SEMI JOIN convs c
+        ON c.conversation_id = m.conversation_id AND c.status IN {_KNOWN}
+    WHERE m.sent_at > $as_of
+),
+conv_facts AS MATERIALIZED (
+    SELECT conversation_id, coalesce(c.contact_id, t.contact_id) AS contact_id,
+           CASE WHEN c.status IN {_KNOWN} AND NOT coalesce(e.has_status_events, FALSE)
+                     AND coalesce(e.last_all <= $as_of, TRUE) AND coalesce(c.created_at <= $as_of, TRUE)
+                THEN c.status END AS snapshot,
+           CASE WHEN e.has_assigned THEN e.assignee_id ELSE c.assignee_id END AS assignee_id,
+           least(t.first_at, e.first_at, c.created_at) AS first_at,
+           greatest(t.last_at, e.last_at, CASE WHEN c.created_at <= $as_of THEN c.created_at END) AS last_activity_at,
+           t.first_message_at, t.last_message_at, coalesce(t.messages_in, 0) AS messages_in,
+           coalesce(t.messages_out, 0) AS messages_out,
+           t.last_channel, coalesce(t.unanswered, FALSE) AS unanswered
+    FROM talk t FULL JOIN ev_facts e USING (conversation_id) FULL JOIN convs c USING (conversation_id)
+    WHERE least(t.first_at, e.first_at, c.created_at) <= $as_of
+),
+sets AS (
+    SELECT conversation_id, seg, ts AS set_at, value, actor_id AS set_actor,
+           nxt.value AS next_value, nxt.ts AS next_at, nxt.actor AS next_actor
+    FROM status_events WHERE NOT reopen
+    UNION ALL
+    SELECT conversation_id, 1, last_activity_at, snapshot, NULL, NULL, NULL, NULL FROM conv_facts f
+    WHERE snapshot IS NOT NULL AND NOT EXISTS (SELECT 1 FROM later_msgs l WHERE l.conversation_id = f.conversation_id)
+),
+segments AS (
+    SELECT f.conversation_id, 0 AS seg, 'new' AS value, f.first_at AS entered_at, NULL::VARCHAR AS set_actor,
+           s.value AS next_value, s.set_at AS next_at, s.set_actor AS next_actor
+    FROM conv_facts f LEFT JOIN sets s ON s.conversation_id = f.conversation_id AND s.seg = 1
+    UNION ALL
+    SELECT conversation_id, seg, value, set_at, set_actor, next_value, next_at, next_actor FROM sets
+),
+reopens AS (
+    SELECT conversation_id, seg, min(ts) AS reopen_at, arg_min(actor_id, (ts, event_id)) AS reopen_actor
+    FROM status_events WHERE reopen GROUP BY conversation_id, seg
+),
+seg_facts AS MATERIALIZED (
+    SELECT g.*, f.agent_first, f.agent_last,
+           g.value = 'resolved' AND f.in_at IS NOT NULL AND (r.reopen_at IS NULL OR f.in_at <= r.reopen_at)
+               AS r_inbound,
+           CASE WHEN g.value = 'resolved' THEN least(f.in_at, r.reopen_at) END AS r_at,
+           CASE WHEN g.value = 'resolved' AND (f.in_at IS NULL OR f.in_at > r.reopen_at) THEN r.reopen_actor END
+               AS r_actor
+    FROM segments g LEFT JOIN msg_segs f USING (conversation_id, seg) LEFT JOIN reopens r USING (conversation_id, seg)
+),
+unsure AS MATERIALIZED (
+    SELECT conversation_id, seg, r_at, r_inbound FROM seg_facts
+    WHERE r_at IS NOT NULL AND agent_first <= r_at AND agent_last >= r_at
+),
+late AS (
+    SELECT conversation_id, seg,
+           min(sent_at) FILTER (WHERE {_AGENT} AND CASE WHEN r_inbound THEN (sent_at, message_id) > first_in
+                                                       ELSE sent_at > r_at END) AS p_at
+    FROM (
+        SELECT m.conversation_id, m.seg, m.sent_at, m.message_id, m.direction, m.sender_type, u.r_at, u.r_inbound,
+               min((m.sent_at, m.message_id)) FILTER (WHERE {_INBOUND}) OVER (
+                   PARTITION BY m.conversation_id, m.seg) AS first_in
+        FROM msg_rows m JOIN unsure u USING (conversation_id, seg)
+    ) GROUP BY conversation_id, seg
+),
+seg_states AS MATERIALIZED (
+    SELECT *, CASE WHEN p_at IS NOT NULL THEN 'in_progress' WHEN value = 'new' OR r_at IS NOT NULL THEN 'new'
+                   ELSE value END AS end_status
+    FROM (
+        SELECT f.* EXCLUDE (agent_first, agent_last, r_inbound),
+               CASE WHEN f.value = 'new' THEN f.agent_first
+                    WHEN l.conversation_id IS NOT NULL THEN l.p_at
+                    WHEN f.agent_first > f.r_at THEN f.agent_first END AS p_at
+        FROM seg_facts f LEFT JOIN late l USING (conversation_id, seg)
+    )
+)"""
+
+
+def _fold_ctes(only: str = _ALL) -> str:
+    """CTEs up to `changes`: one row per status change, with its cycle number.
+
+    changes columns: conversation_id, n (order in the fold; 0 for the start), ts, status, actor_id (the
+    event's actor; NULL for a move made by a message or the snapshot), cause (start, set, reopen, progress), cycle.
+    """
+    return _segment_ctes(only) + """,
 moves AS (
-    SELECT conversation_id, 0 AS n, first_at AS ts, 'new' AS status, NULL::VARCHAR AS actor_id, 'start' AS cause
-    FROM activity WHERE first_at <= $as_of
+    SELECT conversation_id, seg, 0 AS step, entered_at AS ts, 'new' AS status, NULL::VARCHAR AS actor_id,
+           'start' AS cause, FALSE AS leaves_resolved
+    FROM seg_states WHERE seg = 0
     UNION ALL
-    SELECT conversation_id, n, ts, value, actor_id, 'set' FROM ordered WHERE kind = 'set'
+    SELECT conversation_id, seg + 1, 0, next_at, next_value, next_actor, 'set', end_status = 'resolved'
+    FROM seg_states WHERE next_value <> end_status
     UNION ALL
-    SELECT conversation_id, in_n, in_at, 'new', in_actor, 'reopen' FROM segments
-    WHERE seg_value = 'resolved' AND in_n IS NOT NULL
+    SELECT conversation_id, seg, 1, r_at, 'new', r_actor, 'reopen', TRUE FROM seg_states WHERE r_at IS NOT NULL
     UNION ALL
-    SELECT conversation_id, n, ts, 'in_progress', actor_id, 'progress' FROM progress
-),
-changed AS (
-    SELECT *, lag(status) OVER (PARTITION BY conversation_id ORDER BY n) AS previous FROM moves
+    SELECT conversation_id, seg, 2, p_at, 'in_progress', NULL, 'progress', FALSE FROM seg_states WHERE p_at IS NOT NULL
 ),
 changes AS (
-    SELECT conversation_id, n, ts, status, actor_id, cause,
-           count(*) FILTER (WHERE previous = 'resolved') OVER (
-               PARTITION BY conversation_id ORDER BY n ROWS UNBOUNDED PRECEDING) + 1 AS cycle
-    FROM changed WHERE previous IS DISTINCT FROM status
+    SELECT conversation_id, seg * 3 + step AS n, ts, status, actor_id, cause,
+           count(*) FILTER (WHERE leaves_resolved) OVER (
+               PARTITION BY conversation_id ORDER BY seg, step ROWS UNBOUNDED PRECEDING) + 1 AS cycle
+    FROM moves
 )"""
 
 
@@ -167,6 +261,12 @@ def cycles_sql(only: str = _ALL) -> str:
     return "WITH " + _fold_ctes(only) + "," + _cycles_select()
 
 
+def _frame(store: Store, sql: str, params: dict) -> pd.DataFrame:
+    """One read query's rows through Arrow: several times faster than .df() for a million rows of strings."""
+    with store.read() as con:
+        return con.sql(sql, params=used_params(sql, params)).to_arrow_table().to_pandas()
+
+
 def _params(store: Store, filters: Filters | None, ids: Iterable[str] | None = None) -> dict:
     params = (filters or Filters()).params(store.settings)
     if ids is not None:
@@ -183,54 +283,28 @@ def cycles(source: Source, filters: Filters | None = None) -> pd.DataFrame:
     store = as_store(source)
     sql = (f"WITH cycles AS ({cycles_sql()}) SELECT * FROM cycles WHERE {in_period('started_at')} "
            "ORDER BY conversation_id, cycle")
-    return store.df(sql, used_params(sql, _params(store, filters)))
+    return _frame(store, sql, _params(store, filters))
 
 
-def _status_sql(only: str) -> str:
-    """Per conversation as of $as_of: the fold's last change plus message, activity and assignee facts."""
-    return "WITH " + _fold_ctes(only) + f""",
+def state_ctes(only: str = _ALL) -> str:
+    """CTEs (to follow WITH) ending in `state`: one row per conversation started by $as_of, as status_as_of
+    describes its columns; `only` is a constant predicate on conversation_id (it may use named parameters) that
+    every base scan applies, so naming a few conversations reads only theirs."""
+    return _segment_ctes(only) + """,
 current AS (
-    SELECT conversation_id, arg_max(status, n) AS status, arg_max(ts, n) AS status_since,
-           max(cycle) AS cycle
-    FROM changes GROUP BY conversation_id
+    SELECT conversation_id, arg_max(end_status, seg) AS status,
+           max(greatest(CASE WHEN seg = 0 THEN entered_at END, r_at, p_at,
+                        CASE WHEN next_value <> end_status THEN next_at END)) AS status_since,
+           1 + count(*) FILTER (WHERE r_at IS NOT NULL)
+             + count(*) FILTER (WHERE end_status = 'resolved' AND next_value <> 'resolved') AS cycle
+    FROM seg_states GROUP BY conversation_id
 ),
-talk AS (
-    SELECT conversation_id,
-           min(sent_at) FILTER (WHERE sender_type <> 'note') AS first_message_at,
-           max(sent_at) FILTER (WHERE sender_type <> 'note') AS last_message_at,
-           count(*) FILTER (WHERE sender_type <> 'note' AND direction = 'inbound') AS messages_in,
-           count(*) FILTER (WHERE sender_type <> 'note' AND direction = 'outbound') AS messages_out,
-           max(sent_at) AS last_note_or_message_at,
-           arg_max(direction, (sent_at, message_id)) FILTER (
-               WHERE sender_type IN ('contact', 'agent')) = 'inbound' AS unanswered,
-           any_value(contact_id) AS message_contact_id,
-           {LAST_CHANNEL_EXPR} AS last_channel
-    FROM msgs WHERE sent_at <= $as_of
-    GROUP BY conversation_id
-),
-assigned AS (
-    SELECT conversation_id,
-           nullif(arg_max(coalesce(value, ''), ("at", event_id)) FILTER (WHERE "at" <= $as_of), '') AS assignee_id
-    FROM evs WHERE kind = 'assigned'
-    GROUP BY conversation_id
-),
-last_events AS (
-    SELECT conversation_id, max("at") AS last_event_at FROM evs
-    WHERE "at" <= $as_of GROUP BY conversation_id
-)
-SELECT cur.conversation_id, coalesce(conv.contact_id, t.message_contact_id) AS contact_id,
-       cur.status, cur.status_since,
-       CASE WHEN a.conversation_id IS NULL THEN conv.assignee_id ELSE a.assignee_id END AS assignee_id,
-       cur.cycle, cur.cycle - 1 AS reopens, coalesce(t.unanswered, FALSE) AS unanswered,
-       greatest(t.last_note_or_message_at, e.last_event_at,
-                CASE WHEN conv.created_at <= $as_of THEN conv.created_at END) AS last_activity_at,
-       t.first_message_at, t.last_message_at,
-       coalesce(t.messages_in, 0) AS messages_in, coalesce(t.messages_out, 0) AS messages_out, t.last_channel
-FROM current cur
-LEFT JOIN convs conv USING (conversation_id)
-LEFT JOIN talk t USING (conversation_id)
-LEFT JOIN assigned a USING (conversation_id)
-LEFT JOIN last_events e USING (conversation_id)"""
+state AS (
+    SELECT f.conversation_id, f.contact_id, c.status, c.status_since, f.assignee_id, c.cycle,
+           c.cycle - 1 AS reopens, f.unanswered, f.last_activity_at, f.first_message_at, f.last_message_at,
+           f.messages_in, f.messages_out, f.last_channel
+    FROM conv_facts f JOIN current c USING (conversation_id)
+)"""
 
 
 def status_as_of(source: Source, filters: Filters | None = None,
@@ -248,11 +322,11 @@ def status_as_of(source: Source, filters: Filters | None = None,
     """
     store = as_store(source)
     sql = _filtered_status_sql(_ALL if conversation_ids is None else _ONLY) + " ORDER BY conversation_id"
-    return store.df(sql, used_params(sql, _params(store, filters, conversation_ids)))
+    return _frame(store, sql, _params(store, filters, conversation_ids))
 
 
 def _filtered_status_sql(only: str) -> str:
-    return (f"SELECT s.* FROM ({_status_sql(only)}) s "
+    return (f"WITH {state_ctes(only)} SELECT s.* FROM state s "
             "LEFT JOIN agents ag ON ag.agent_id = s.assignee_id "
             f"WHERE {in_list('s.assignee_id', 'agents')} AND {in_list('ag.team', 'teams')} "
             f"AND {in_list('s.last_channel', 'channels')} AND {in_period('s.last_activity_at')}")
@@ -279,12 +353,12 @@ def conversations_export(source: Source, filters: Filters | None = None) -> pd.D
            l.last_ticket_type, l.last_ticket_category, s.unanswered, s.last_activity_at
     FROM s LEFT JOIN latest l USING (conversation_id)
     ORDER BY s.conversation_id"""
-    return store.df(sql, used_params(sql, _params(store, filters)))
+    return _frame(store, sql, _params(store, filters))
 
 
 _INTERVALS = """
 intervals AS (
-    SELECT conversation_id, cycle, status, ts AS entered_at,
+    SELECT conversation_id, n, cycle, status, ts AS entered_at,
            lead(ts) OVER (PARTITION BY conversation_id ORDER BY n) AS left_at
     FROM changes
 )"""
@@ -303,8 +377,8 @@ def status_intervals(source: Source, filters: Filters | None = None) -> pd.DataF
     SELECT conversation_id, cycle, status, entered_at, left_at,
            epoch(left_at - entered_at) AS seconds
     FROM intervals WHERE {in_period('entered_at')}
-    ORDER BY conversation_id, entered_at, cycle""")
-    return store.df(sql, used_params(sql, _params(store, filters)))
+    ORDER BY conversation_id, n""")
+    return _frame(store, sql, _params(store, filters))
 
 
 def backlog(source: Source, filters: Filters | None = None) -> pd.DataFrame:
