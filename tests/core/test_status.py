@@ -286,3 +286,43 @@ def test_export_conversations_one_row_each(tmp_path) -> None:
     assert pd.Timestamp(c1["last_message_at"]) == ts("2026-11-03 08:30")
     assert (c2["status"], c2["last_channel"], bool(c2["unanswered"]), c2["cycles"]) == ("new", "sms", True, 1)
     assert pd.isna(c2["last_ticket_type"])
+
+
+def test_agent_messages_on_both_sides_of_the_reopening_message() -> None:
+    s = Scenario()
+    s.contact("k1")
+    s.conversation("c1", "k1")
+    s.inbound("c1", "2026-11-02 09:00")
+    s.outbound("c1", "2026-11-02 09:05")                      # in_progress
+    s.resolve("c1", "2026-11-02 10:00")                       # resolved, end of cycle 1
+    s.outbound("c1", "2026-11-02 10:10")                      # while resolved: changes nothing
+    s.inbound("c1", "2026-11-02 10:20")                       # reopens: new, cycle 2
+    s.outbound("c1", "2026-11-02 10:30")                      # the first agent message after it: in_progress
+    store = s.store()
+    got = row(status.status_as_of(store, Filters(as_of="2026-11-02 11:00")), "c1")
+    assert (got["status"], got["status_since"], got["cycle"]) == ("in_progress", ts("2026-11-02 10:30"), 2)
+    got = row(status.status_as_of(store, Filters(as_of="2026-11-02 10:25")), "c1")
+    assert (got["status"], got["status_since"], got["cycle"]) == ("new", ts("2026-11-02 10:20"), 2)
+    iv = status.status_intervals(store, Filters(as_of="2026-11-02 11:00"))
+    assert list(zip(iv["status"], iv["cycle"], iv["entered_at"].dt.strftime("%H:%M"))) == [
+        ("new", 1, "09:00"), ("in_progress", 1, "09:05"), ("resolved", 1, "10:00"), ("new", 2, "10:20"),
+        ("in_progress", 2, "10:30")]
+
+
+@pytest.mark.parametrize("agent_id, expected", [
+    # agent m-a before inbound m-b at 10:20: the agent message changes nothing (resolved), the inbound reopens
+    ("m-a", ("new", 2, True, "whatsapp")),
+    # inbound m-b before agent m-c at 10:20: the inbound reopens, the agent message makes it in_progress
+    ("m-c", ("in_progress", 2, False, "sms")),
+])
+def test_messages_at_the_same_instant_fold_by_message_id(agent_id: str, expected: tuple) -> None:
+    s = Scenario()
+    s.contact("k1")
+    s.conversation("c1", "k1")
+    s.inbound("c1", "2026-11-02 09:00", message_id="m-0")
+    s.resolve("c1", "2026-11-02 10:00")
+    s.inbound("c1", "2026-11-02 10:20", channel="whatsapp", message_id="m-b")
+    s.outbound("c1", "2026-11-02 10:20", channel="sms", message_id=agent_id)
+    got = row(status.status_as_of(s.store(), Filters(as_of="2026-11-02 11:00")), "c1")
+    assert (got["status"], got["cycle"], bool(got["unanswered"]), got["last_channel"]) == expected
+    assert got["status_since"] == ts("2026-11-02 10:20")
