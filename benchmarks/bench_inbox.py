@@ -93,9 +93,12 @@ def _actions(store: Store, app: InboxApp, me: str, n: int) -> dict[str, tuple]:
     category = categories(store).query("active")["category_id"].iloc[0]
     open_ = _named(store, ["new", "in_progress"], 40 * n)
     free, held = open_[open_["assignee_id"].isna()], open_[open_["assignee_id"].notna()]
-    parts = [held["conversation_id"].iloc[i * n:(i + 1) * n].tolist() for i in range(4)]
+    parts = [held["conversation_id"].iloc[i * n:(i + 1) * n].tolist() for i in range(3)]
+    rest = held.iloc[3 * n:]
+    replies = {status: rest.loc[rest["status"] == status, "conversation_id"].iloc[:n].tolist()
+               for status in ("new", "in_progress")}
     resolved = _named(store, ["resolved"], 4 * n)["conversation_id"].iloc[:n].tolist()
-    if len(free) < n or len(parts[-1]) < n or len(resolved) < n:
+    if len(free) < n or min(map(len, [*parts, *replies.values(), resolved])) < n:
         raise SystemExit(f"too few conversations for {n} runs of each action")
 
     def target(_: str) -> None:
@@ -121,9 +124,13 @@ def _actions(store: Store, app: InboxApp, me: str, n: int) -> dict[str, tuple]:
         "on hold": (lambda _: None, lambda a: a.actions.hold.click(), lambda s: s["status"] == "on_hold", parts[1]),
         "resolve with a ticket (Confirm)": (resolve_form, lambda a: a.actions.confirm.click(),
                                             lambda s: s["status"] == "resolved", parts[2]),
-        "reopen": (lambda _: None, lambda a: a.actions.reopen.click(), lambda s: s["status"] == "new", resolved),
-        "compose from a template (Send)": (template, lambda a: a.composer.send_button.click(),
-                                           lambda s: not s["unanswered"], parts[3]),
+        "reopen": (lambda _: None, lambda a: a.actions.reopen.click(), lambda s: s["status"] != "resolved",
+                   resolved),
+        "compose from a template (Send), first reply to a new conversation": (
+            template, lambda a: a.composer.send_button.click(), lambda s: not s["unanswered"], replies["new"]),
+        "compose from a template (Send), conversation in progress": (
+            template, lambda a: a.composer.send_button.click(), lambda s: not s["unanswered"],
+            replies["in_progress"]),
     }
 
 
