@@ -25,8 +25,13 @@ conversation = st.tuples(
 )
 # Few distinct minutes and more steps: many inputs share a time, so the (messages, events, snapshot, id) order
 # decides, including several set events in one minute and agent messages on both sides of a reopening one.
+crowded_step = st.sampled_from(
+    [(kind, channel) for kind in ("inbound", "outbound") for channel in CHANNELS]
+    + [("automation", "sms"), ("note", "email"), ("resolved", None), ("resolved", None), ("reopened", None),
+       ("status_changed", "new"), ("status_changed", "in_progress"), ("status_changed", "on_hold"),
+       ("status_changed", "resolved"), ("assigned", "a1")])
 crowded = st.tuples(
-    st.lists(st.tuples(st.integers(0, 4), step), max_size=12),
+    st.lists(st.tuples(st.integers(0, 4), crowded_step), max_size=12),
     st.sampled_from((None,) + STATUSES),
     st.one_of(st.none(), st.integers(0, 4)),
 )
@@ -148,7 +153,7 @@ def test_sql_fold_equals_python_fold(convs: list) -> None:
     check(convs)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(crowded, min_size=1, max_size=3))
 def test_sql_fold_equals_python_fold_when_inputs_share_a_time(convs: list) -> None:
     check(convs)
