@@ -80,13 +80,16 @@ def acting_user(store: Store, env: Mapping[str, str] | None = None) -> Actor | N
 
 def current(store: Store, actor: Actor) -> Actor:
     """The actor as the store says now (role may have changed); PermissionDenied if gone or deactivated."""
-    rows = store.df("SELECT agent_id, name, role, team, active FROM agents WHERE agent_id = ?", [actor.agent_id])
+    with store.read() as con:  # one small row: no DataFrame (every write re-reads its actor)
+        rows = con.execute("SELECT agent_id, name, role, team, active FROM agents WHERE agent_id = ?",
+                           [actor.agent_id]).fetchall()
     locale = store.settings.locale
-    if rows.empty:
+    if not rows:
         raise PermissionDenied(i18n.t("ops_unknown_user", locale, user=actor.agent_id, variable="agents"))
-    if not rows["active"].iloc[0]:
+    row = dict(zip(("agent_id", "name", "role", "team", "active"), rows[0]))
+    if not row["active"]:
         raise PermissionDenied(i18n.t("ops_inactive_user", locale, user=actor.agent_id, variable="agents"))
-    return _actor(rows.iloc[0])
+    return _actor(row)
 
 
 def _assignee(conversation: Mapping[str, Any] | None) -> str | None:
