@@ -7,7 +7,7 @@ A filter change on a dashboard then costs a scan of the aggregate instead of the
 can be selected: filters give dates, and `end` includes its day (core.filters.Filters). What each aggregate keeps:
 - ticket_facts, channel_facts, backlog_facts, reopen_facts: counts per local day (and per filter dimension);
 - response_facts, status_facts: the measured rows themselves, sorted by seconds (percentiles cannot be
-  re-aggregated): measured() selects exactly the rows core.response_times measures for any filters, and
+  re-aggregated): measured_mask() selects exactly the rows core.response_times measures for any filters, and
   core.measured summarizes them;
 - core.rating_states: each contact's stars and main channel from one local day's end to the next change.
 The numbers equal the core functions' (tests/core/test_aggregates*.py, tests/ui/test_dashboards*.py).
