@@ -27,7 +27,7 @@ new -> in_progress at the first agent message after entering new; nothing else m
 Times alone decide every order but one: a resolved segment with an agent message at or before its reopening
 inbound message and another at or after it; the first agent message after it is then read again from those
 segments' messages by (time, id), a pass that reads no message when no segment needs it. The last message
-(last channel, unanswered flag) is taken by (time, id) directly.
+(last channel, unanswered flag) is taken by (time, id) directly, through one binary sort key per message.
 """
 from __future__ import annotations
 
@@ -84,7 +84,8 @@ bounds AS MATERIALIZED (
     SELECT conversation_id, list(ts) AS times FROM status_events WHERE NOT reopen GROUP BY conversation_id
 ),
 msg_rows AS NOT MATERIALIZED (
-    SELECT m.*, coalesce(len(list_filter(b.times, lambda t: t < m.sent_at)), 0) AS seg
+    SELECT m.*, coalesce(len(list_filter(b.times, lambda t: t < m.sent_at)), 0) AS seg,
+           create_sort_key(m.sent_at, 'ASC NULLS LAST', m.message_id, 'ASC NULLS LAST') AS msg_key
     FROM msgs m LEFT JOIN bounds b USING (conversation_id)
     WHERE m.sent_at <= $as_of
 ),
@@ -95,8 +96,8 @@ msg_segs AS MATERIALIZED (
            max(sent_at) FILTER (WHERE NOT {_NOTE}) AS last_message_at,
            count(*) FILTER (WHERE NOT {_NOTE} AND direction = 'inbound') AS messages_in,
            count(*) FILTER (WHERE NOT {_NOTE} AND direction = 'outbound') AS messages_out,
-           arg_max(channel, (sent_at, message_id)) FILTER (WHERE NOT {_NOTE}) AS last_channel,
-           arg_max(direction, (sent_at, message_id)) FILTER (WHERE {_TALK}) = 'inbound' AS unanswered,
+           arg_max(channel, msg_key) FILTER (WHERE NOT {_NOTE}) AS last_channel,
+           arg_max(direction, msg_key) FILTER (WHERE {_TALK}) = 'inbound' AS unanswered,
            any_value(contact_id) AS contact_id,
            min(sent_at) FILTER (WHERE {_INBOUND}) AS in_at,
            min(sent_at) FILTER (WHERE {_AGENT}) AS agent_first,
