@@ -10,9 +10,11 @@ Measures, on benchmarks.common.bench_export(N):
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,6 +31,21 @@ def fresh_store(folder: Path, name: str) -> Store:
     store = Store(path, Settings(db_path=path))
     store.migrate()
     return store
+
+
+def cpu_timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
+    """timed(fn, repeat), plus the least CPU seconds of this process (every thread) over the runs: on a busy
+    machine CPU time moves much less than wall time, so its ratios are the steadier comparison."""
+    cpus: list[float] = []
+
+    def run() -> object:
+        before = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+        result = fn()
+        cpus.append(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) - before)
+        return result
+
+    seconds, result = timed(run, repeat)
+    return seconds, min(cpus), result
 
 
 def main() -> None:
@@ -56,9 +73,13 @@ def main() -> None:
                 con.execute("CREATE TABLE m AS SELECT * FROM read_csv(?)", [str(messages_csv)])
             return bare
 
-        seconds, bare = timed(bare_read, repeat)
+        seconds, bare_cpu, bare = cpu_timed(bare_read, repeat)
         rows = bare.df("SELECT count(*) AS n FROM m")["n"][0]
-        table.add("bare CREATE TABLE AS read_csv (baseline)", seconds, f"{rows:,} rows, {rows / seconds:,.0f} rows/s")
+        table.add("bare CREATE TABLE AS read_csv (baseline)", seconds,
+                  f"{rows:,} rows, {rows / seconds:,.0f} rows/s; cpu {bare_cpu:.1f} s")
+
+        def cpu(seconds: float) -> str:
+            return f"cpu {seconds:.1f} s = {seconds / bare_cpu:.2f}x bare's"
 
         stores: list[Store] = []
 
@@ -66,19 +87,19 @@ def main() -> None:
             stores.append(fresh_store(scratch, "messages"))
             return import_path(stores[-1], only)
 
-        seconds, result = timed(fresh_import, repeat)
+        seconds, cpu_s, result = cpu_timed(fresh_import, repeat)
         store = stores[-1]
         counts = result.counts["messages"]
         table.add("messages import (fresh store)", seconds,
                   f"{counts['read'] / seconds:,.0f} rows/s; inserted {counts['inserted']:,}, "
-                  f"rejected {counts['rejected']:,}")
+                  f"rejected {counts['rejected']:,}; {cpu(cpu_s)}")
         table.add("  of which ledger", result.ledger_seconds, f"{result.ledger_rows:,} interaction ledger rows")
-        seconds, result = timed(lambda: import_path(store, only), repeat)
+        seconds, cpu_s, result = cpu_timed(lambda: import_path(store, only), repeat)
         counts = result.counts["messages"]
         table.add("messages re-import (changes nothing)", seconds,
                   f"{counts['read'] / seconds:,.0f} rows/s; inserted {counts['inserted']}, "
                   f"updated {counts['updated']}, unchanged {counts['unchanged']:,}; "
-                  f"{result.ledger_rows} ledger rows rebuilt")
+                  f"{result.ledger_rows} ledger rows rebuilt; {cpu(cpu_s)}")
         (scratch / "messages.duckdb").unlink()
 
         full = fresh_store(scratch, "full")
