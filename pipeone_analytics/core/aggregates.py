@@ -299,6 +299,13 @@ def _ticks(values: pd.Series, moment: pd.Timestamp) -> tuple[np.ndarray, int]:
     return array.asi8, int(pd.Timestamp(moment).as_unit(array.unit).asm8.view("int64"))
 
 
+def _among(column: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
+    """column.isin(wanted) for a categorical column, by looking its codes up (pandas' isin sorts: 40 ms a column
+    of 2.6M rows); a missing value (code -1) is never wanted."""
+    table = np.append(column.cat.categories.isin(wanted), False)
+    return table[column.cat.codes.to_numpy()]
+
+
 def measured_mask(facts: pd.DataFrame, filters: Filters, store: Store) -> np.ndarray:
     """Which rows of response_facts or status_facts core.response_times measures for these filters (a mask).
 
@@ -326,5 +333,5 @@ def measured_mask(facts: pd.DataFrame, filters: Filters, store: Store) -> np.nda
                           ("teams", ["team", "assignee_team"])):
         wanted = getattr(filters, name)
         if wanted:
-            keep &= np.logical_or.reduce([facts[c].isin(wanted).to_numpy() for c in columns if c in facts])
+            keep &= np.logical_or.reduce([_among(facts[c], wanted) for c in columns if c in facts])
     return keep
