@@ -104,7 +104,7 @@ msg_segs AS MATERIALIZED (
            max(sent_at) FILTER (WHERE {_AGENT}) AS agent_last
     FROM msg_rows GROUP BY conversation_id, seg
 ),
-talk AS MATERIALIZED (
+talk AS (
     SELECT conversation_id, min(first_at) AS first_at, max(last_at) AS last_at,
            min(first_message_at) AS first_message_at, max(last_message_at) AS last_message_at,
            sum(messages_in)::BIGINT AS messages_in, sum(messages_out)::BIGINT AS messages_out,
@@ -113,7 +113,7 @@ talk AS MATERIALIZED (
            any_value(contact_id) AS contact_id
     FROM msg_segs GROUP BY conversation_id
 ),
-ev_facts AS MATERIALIZED (
+ev_facts AS (
     SELECT conversation_id, min("at") AS first_at, max("at") AS last_all,
            max("at") FILTER (WHERE "at" <= $as_of) AS last_at,
            bool_or(kind = 'reopened' OR {_SETS}) AS has_status_events,
@@ -169,7 +169,7 @@ seg_facts AS MATERIALIZED (
                AS r_actor
     FROM segments g LEFT JOIN msg_segs f USING (conversation_id, seg) LEFT JOIN reopens r USING (conversation_id, seg)
 ),
-unsure AS MATERIALIZED (
+unsure AS (
     SELECT conversation_id, seg, r_at, r_inbound FROM seg_facts
     WHERE r_at IS NOT NULL AND agent_first <= r_at AND agent_last >= r_at
 ),
