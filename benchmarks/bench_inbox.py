@@ -4,13 +4,14 @@ On a private copy of benchmarks.common.bench_store(N) (actions write), as a mana
 - list page: core.conversations.conversation_list, first page (30 rows), with filters, deep in the list
   (after following the cursor through 20 pages) and with a text search;
 - open one conversation: what the app reads when a card is clicked and the profile opened (list row and
-  version, contact row, timeline page, rating, default reply channel, templates), then the same through the
-  widgets;
+  version, contact row, timeline page, rating, default reply channel, templates), each core call on its own
+  connection, then the same through the widgets (one connection per click, as the app reads);
 - action round trip, for each kind of action: what a user waits for, from the click on the button that acts
   (Transfer, On hold, Confirm in the resolve form, Reopen, Send) to the return of its handler, when every
   widget (header, buttons, timeline, the list card, the notice) shows the new state: the write (open the
-  store for writing, re-read the actor, check the state, write, audit, commit) plus the reads and redraw
-  after it. Each run acts on another conversation, opened first (untimed), as a user would have it open;
+  store for writing, re-read the actor, check the state shown against the store's version, write, read the
+  timeline items after those shown, audit, commit) plus the redraw, and any read the app still needs after
+  it. The list is unfiltered, as it opens. Each run acts on another conversation, opened first (untimed);
   a run whose notice is not a success, or whose header does not show the new state, stops the benchmark.
   The kernel-to-browser hop of Voila is not included.
 Each row gives the best and the median wall time over R runs, and the median CPU time of this process (on a
