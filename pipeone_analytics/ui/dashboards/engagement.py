@@ -77,10 +77,10 @@ def compute(store: Store, selection: Selection, locale: str) -> EngagementView:
     now = stars[held]
     distribution = _levels(now)
     ends = core_ratings.period_ends(min(first, last - dt.timedelta(days=HISTORY_DAYS)), last)
+    counted = kept[contact] if filters.channels else np.ones(len(contact), dtype=bool)
     history = []
-    for end in ends:
-        levels = rating_states.stars_by_contact(states, end)
-        levels = _levels(levels[(levels >= 0) & kept] if filters.channels else levels[levels >= 0])
+    for end in ends:  # a contact has one state per day it is rated: count the states that hold then
+        levels = _levels(stars[rating_states.on_day(states, end) & counted])
         history.append(levels[levels["contacts"] > 0].assign(as_of=end))
     history = pd.concat(history, ignore_index=True)[["as_of", "stars", "contacts"]]
     before = rating_states.stars_by_contact(states, first - dt.timedelta(days=1), missing=0)
