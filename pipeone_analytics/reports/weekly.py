@@ -49,12 +49,15 @@ def _history_at_both_ends(ctx: ReportContext) -> pd.DataFrame:
 
 def star_levels(ctx: ReportContext, period: Period) -> pd.DataFrame:
     """Stars of every contact existing at the end of the report's period or of the previous one, restricted to
-    the report's channels (the contact's main channel now). Columns: contact_id, stars."""
-    history = ctx.memo(("rating_history",), lambda: _history_at_both_ends(ctx))
-    rows = history[history["as_of"] == ctx.end_of(period)]
-    if ctx.channels:
-        rows = rows[rows["contact_id"].isin(rated_contacts(ctx)["contact_id"])]
-    return rows[["contact_id", "stars"]].reset_index(drop=True)
+    the report's channels (the contact's main channel now), once per period. Columns: contact_id, stars."""
+    def levels() -> pd.DataFrame:
+        history = ctx.memo(("rating_history",), lambda: _history_at_both_ends(ctx))
+        rows = history[history["as_of"] == ctx.end_of(period)]
+        if ctx.channels:
+            rows = rows[rows["contact_id"].isin(rated_contacts(ctx)["contact_id"])]
+        return rows[["contact_id", "stars"]].reset_index(drop=True)
+
+    return ctx.memo(("star_levels", period), levels)
 
 
 def summaries(ctx: ReportContext, metrics: Sequence[str], by: str | None, period: Period) -> dict[str, pd.DataFrame]:
