@@ -189,28 +189,24 @@ def _replies_sql(p: str, direction: str, metric: str) -> str:
         SELECT '{metric}', o.conversation_id, o.contact_id, c.cycle, o.from_message_id, o.from_at, NULL, NULL, NULL,
                o.channel, {"NULL" if agent_waits else "o.agent_id"}, TRUE, NULL
         FROM (
-            SELECT f.conversation_id, conv.contact_id,
-                   coalesce(l.last_to_id, f.first_id) AS from_message_id,
-                   coalesce(l.last_to_at, f.first_at) AS from_at,
-                   coalesce(l.last_channel, f.first_channel) AS channel,
-                   coalesce(l.last_agent, f.first_agent) AS agent_id,
-                   coalesce(l.last_direction = 'agent_reply', f.first_direction = 'outbound') AS agent_turn
-            FROM (
+            -- the last turn's first message: the latest response of the ledger, else (a conversation of one
+            -- turn, with no ledger row) its first message; only those conversations' messages are aggregated
+            SELECT t.*, conv.contact_id FROM (
                 SELECT conversation_id,
-                       arg_min(message_id, (sent_at, message_id)) AS first_id, min(sent_at) AS first_at,
-                       arg_min(channel, (sent_at, message_id)) AS first_channel,
-                       arg_min(direction, (sent_at, message_id)) AS first_direction,
-                       arg_min(agent_id, (sent_at, message_id)) AS first_agent
-                FROM ({_MESSAGES}) GROUP BY conversation_id
-            ) f
-            LEFT JOIN (
-                SELECT conversation_id,
-                       arg_max(to_message_id, (to_at, to_message_id)) AS last_to_id, max(to_at) AS last_to_at,
-                       arg_max(channel, (to_at, to_message_id)) AS last_channel,
-                       arg_max(direction, (to_at, to_message_id)) AS last_direction,
-                       arg_max(agent_id, (to_at, to_message_id)) AS last_agent
+                       arg_max(to_message_id, (to_at, to_message_id)) AS from_message_id, max(to_at) AS from_at,
+                       arg_max(channel, (to_at, to_message_id)) AS channel,
+                       arg_max(agent_id, (to_at, to_message_id)) AS agent_id,
+                       arg_max(direction, (to_at, to_message_id)) = 'agent_reply' AS agent_turn
                 FROM {p}_ledger GROUP BY conversation_id
-            ) l USING (conversation_id)
+                UNION ALL
+                SELECT conversation_id,
+                       arg_min(message_id, (sent_at, message_id)), min(sent_at),
+                       arg_min(channel, (sent_at, message_id)), arg_min(agent_id, (sent_at, message_id)),
+                       arg_min(direction, (sent_at, message_id)) = 'outbound'
+                FROM ({_MESSAGES}) m
+                ANTI JOIN (SELECT DISTINCT conversation_id FROM {p}_ledger) l USING (conversation_id)
+                GROUP BY conversation_id
+            ) t
             LEFT JOIN conversations conv USING (conversation_id)
         ) o
         LEFT JOIN {p}_cycles c ON {_during("o", "o.from_at", "c", "started_at", "until")}
