@@ -98,25 +98,38 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> None:
     con.execute(sql, used_params(sql, params))
 
 
-# Messages that count (DESIGN 4.1: notes and automation ignored), up to the cut-off.
-_MESSAGES = """
+def _folded(p: str, alias: str) -> str:
+    """SQL predicate: the row's conversation is one of {p}_cycles, the conversations folded for the period.
+
+    Every metric row belongs to a cycle, so the messages, events and conversations of other conversations are
+    never needed; a semi-join drops them before the sorts, aggregates and windows below.
+    """
+    return f"{alias}.conversation_id IN (SELECT conversation_id FROM {p}_cycles)"
+
+
+def _messages_sql(p: str) -> str:
+    """Messages that count (DESIGN 4.1: notes and automation ignored), up to the cut-off, of folded conversations."""
+    return f"""
     SELECT m.conversation_id, m.message_id, m.sent_at, m.channel, m.direction, m.agent_id
     FROM messages m
-    WHERE m.sent_at <= $as_of::TIMESTAMPTZ
+    WHERE m.sent_at <= $as_of::TIMESTAMPTZ AND {_folded(p, "m")}
       AND ((m.direction = 'inbound' AND m.sender_type = 'contact')
            OR (m.direction = 'outbound' AND m.sender_type = 'agent'))"""
 
-# The assignee over time, [since, until): `assigned` events, else conversations.assignee_id when a conversation
-# has none (as core.status does).
-_ASSIGNEES = """
+
+def _assignees_sql(p: str) -> str:
+    """The assignee over time of folded conversations, [since, until): `assigned` events, else
+    conversations.assignee_id when a conversation has none (as core.status does)."""
+    return f"""
     SELECT *, coalesce(lead(since) OVER (PARTITION BY conversation_id ORDER BY since, event_id),
                        'infinity'::TIMESTAMPTZ) AS until
     FROM (
-        SELECT conversation_id, "at" AS since, event_id, nullif(value, '') AS assignee
-        FROM events WHERE kind = 'assigned' AND "at" <= $as_of::TIMESTAMPTZ
+        SELECT e.conversation_id, e."at" AS since, e.event_id, nullif(e.value, '') AS assignee
+        FROM events e WHERE e.kind = 'assigned' AND e."at" <= $as_of::TIMESTAMPTZ AND {_folded(p, "e")}
         UNION ALL
         SELECT c.conversation_id, '-infinity'::TIMESTAMPTZ, NULL, c.assignee_id FROM conversations c
-        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.conversation_id AND e.kind = 'assigned')
+        WHERE {_folded(p, "c")}
+          AND NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.conversation_id AND e.kind = 'assigned')
     )"""
 
 
@@ -203,7 +216,7 @@ def _replies_sql(p: str, direction: str, metric: str) -> str:
                        arg_min(message_id, (sent_at, message_id)), min(sent_at),
                        arg_min(channel, (sent_at, message_id)), arg_min(agent_id, (sent_at, message_id)),
                        arg_min(direction, (sent_at, message_id)) = 'outbound'
-                FROM ({_MESSAGES}) m
+                FROM ({_messages_sql(p)}) m
                 ANTI JOIN (SELECT DISTINCT conversation_id FROM {p}_ledger) l USING (conversation_id)
                 GROUP BY conversation_id
             ) t
@@ -215,7 +228,7 @@ def _replies_sql(p: str, direction: str, metric: str) -> str:
 
 def _first_responses_sql(p: str) -> str:
     return f"""
-        WITH msgs AS ({_MESSAGES}),
+        WITH msgs AS ({_messages_sql(p)}),
         inbound AS (
             SELECT m.conversation_id, c.cycle, arg_min(m.message_id, (m.sent_at, m.message_id)) AS message_id,
                    min(m.sent_at) AS sent_at, arg_min(m.channel, (m.sent_at, m.message_id)) AS channel
@@ -255,7 +268,7 @@ def _resolutions_sql(p: str) -> str:
         ),
         start_messages AS (
             SELECT c.conversation_id, c.cycle, min(m.message_id) AS message_id
-            FROM {p}_cycles c JOIN messages m
+            FROM {p}_cycles c JOIN (SELECT * FROM messages m WHERE {_folded(p, "m")}) m
                 ON m.conversation_id = c.conversation_id AND m.sent_at = c.started_at AND m.sender_type <> 'note'
             GROUP BY ALL
         ),
@@ -272,7 +285,8 @@ def _resolutions_sql(p: str) -> str:
                (epoch_us(r.resolved_at) - epoch_us(r.started_at)) / 1e6 AS seconds
         FROM rows r
         LEFT JOIN conversations conv USING (conversation_id)
-        ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages WHERE sender_type <> 'note') ch
+        ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages m
+                        WHERE sender_type <> 'note' AND {_folded(p, "m")}) ch
             ON ch.conversation_id = r.conversation_id AND r.channel_at >= ch.sent_at"""
 
 
@@ -294,7 +308,7 @@ def _metric_table(con: duckdb.DuckDBPyConnection, p: str, metric: str, params: d
         FROM ({rows}) r
         LEFT JOIN {p}_cycles c USING (conversation_id, cycle)
         LEFT JOIN agents ag ON ag.agent_id = r.agent_id
-        LEFT JOIN ({_ASSIGNEES}) asg
+        LEFT JOIN ({_assignees_sql(p)}) asg
             ON {_during("r", "coalesce(r.to_at, $as_of::TIMESTAMPTZ)", "asg", "since", "until")}
         WHERE {in_period('r.from_at')} AND {in_list('r.channel', 'channels')}
           AND ({in_list('r.agent_id', 'agents')} OR list_contains($agents::VARCHAR[], asg.assignee))
@@ -373,8 +387,9 @@ def time_in_status(source: Source, filters: Filters | None = None) -> pd.DataFra
             FROM {p}_intervals i
             LEFT JOIN conversations conv USING (conversation_id)
             LEFT JOIN {p}_cycles c USING (conversation_id, cycle)
-            LEFT JOIN ({_ASSIGNEES}) asg ON {_during("i", "i.entered_at", "asg", "since", "until")}
-            ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages WHERE sender_type <> 'note') ch
+            LEFT JOIN ({_assignees_sql(p)}) asg ON {_during("i", "i.entered_at", "asg", "since", "until")}
+            ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages m
+                            WHERE sender_type <> 'note' AND {_folded(p, "m")}) ch
                 ON ch.conversation_id = i.conversation_id AND i.entered_at >= ch.sent_at
             LEFT JOIN agents ag ON ag.agent_id = asg.assignee
             WHERE {in_list('ch.channel', 'channels')} AND {in_list('asg.assignee', 'agents')}
