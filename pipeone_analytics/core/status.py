@@ -400,11 +400,18 @@ def backlog(source: Source, filters: Filters | None = None) -> pd.DataFrame:
         params["as_of"] = end
     params["first_day"] = None if start is None else start.date()
     params["last_day"] = ((end - pd.Timedelta(microseconds=1)) if end is not None else as_of).date()
-    sql = ("WITH " + _fold_ctes() + "," + _INTERVALS + """,
+    sql = ("WITH " + _fold_ctes() + """,
     deltas AS (
-        SELECT (entered_at - INTERVAL 1 MICROSECOND)::DATE AS day, status, 1 AS d FROM intervals
+        -- each move enters its status and leaves the one before it, on the day that ends at or after it: a reopening
+        -- leaves `resolved`, a progress leaves `new` (nothing else moves a segment before them), a set leaves the
+        -- status its previous segment ended in. The same sums as over status intervals, without ordering the moves.
+        SELECT (ts - INTERVAL 1 MICROSECOND)::DATE AS day, status, 1 AS d FROM moves
         UNION ALL
-        SELECT (left_at - INTERVAL 1 MICROSECOND)::DATE, status, -1 FROM intervals WHERE left_at IS NOT NULL
+        SELECT (m.ts - INTERVAL 1 MICROSECOND)::DATE,
+               CASE m.cause WHEN 'reopen' THEN 'resolved' WHEN 'progress' THEN 'new' ELSE s.end_status END, -1
+        FROM moves m LEFT JOIN seg_states s
+            ON m.cause = 'set' AND s.conversation_id = m.conversation_id AND s.seg = m.seg - 1
+        WHERE m.cause <> 'start'
     ),
     span AS (
         SELECT coalesce($first_day::DATE, (SELECT min(day) FROM deltas)) AS first_day, $last_day::DATE AS last_day

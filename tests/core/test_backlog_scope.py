@@ -95,3 +95,22 @@ def test_demo_store_period_equals_the_backlog_from_the_beginning(demo_store: Sto
     assert len(scoped) == 4 * ((end - start).days + 1)
     assert scoped["conversations"].sum() > 100  # the demo has real traffic before and in the period
     pd.testing.assert_frame_equal(scoped, expected)
+
+
+def test_demo_store_backlog_counts_the_status_intervals_open_at_each_day_end(demo_store: Store) -> None:
+    # Reference: a conversation counts on day D in the status of its interval entered by D's end and left after it.
+    as_of = pd.Timestamp("2026-11-12 15:00", tz=demo_store.settings.timezone)
+    got = status.backlog(demo_store, Filters(start="2026-11-02", end="2026-11-15", as_of=as_of))
+    intervals = status.status_intervals(demo_store, Filters(as_of=as_of))
+    entered = (intervals["entered_at"] - pd.Timedelta(microseconds=1)).dt.tz_convert(
+        demo_store.settings.timezone).dt.date
+    left = (intervals["left_at"] - pd.Timedelta(microseconds=1)).dt.tz_convert(demo_store.settings.timezone).dt.date
+    rows = []
+    for day in pd.date_range("2026-11-02", "2026-11-15").date:
+        open_then = (entered <= day) & (left.isna() | (left > day))
+        by = intervals.loc[open_then, "status"].value_counts()
+        rows += [[day, s, int(by.get(s, 0))] for s in ORDER]
+    expected = pd.DataFrame(rows, columns=["day", "status", "conversations"])
+    assert expected["conversations"].sum() > 1000
+    got["day"] = pd.to_datetime(got["day"]).dt.date
+    assert got.values.tolist() == expected.values.tolist()
