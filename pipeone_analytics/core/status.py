@@ -66,6 +66,7 @@ def _segment_ctes(only: str = _ALL) -> str:
     first_message_at, last_message_at, messages_in, messages_out, last_channel, unanswered.
     """
     keep = "NOT MATERIALIZED" if only == _ALL else "MATERIALIZED"
+    once = "" if only == _ALL else "MATERIALIZED"  # a few rows: planning them once beats pipelining
     return f"""
 msgs AS {keep} (SELECT * FROM messages WHERE {only}),
 evs AS {keep} (SELECT * FROM events WHERE {only}),
@@ -104,7 +105,7 @@ msg_segs AS MATERIALIZED (
            max(sent_at) FILTER (WHERE {_AGENT}) AS agent_last
     FROM msg_rows GROUP BY conversation_id, seg
 ),
-talk AS (
+talk AS {once} (
     SELECT conversation_id, min(first_at) AS first_at, max(last_at) AS last_at,
            min(first_message_at) AS first_message_at, max(last_message_at) AS last_message_at,
            sum(messages_in)::BIGINT AS messages_in, sum(messages_out)::BIGINT AS messages_out,
@@ -113,7 +114,7 @@ talk AS (
            any_value(contact_id) AS contact_id
     FROM msg_segs GROUP BY conversation_id
 ),
-ev_facts AS (
+ev_facts AS {once} (
     SELECT conversation_id, min("at") AS first_at, max("at") AS last_all,
            max("at") FILTER (WHERE "at" <= $as_of) AS last_at,
            bool_or(kind = 'reopened' OR {_SETS}) AS has_status_events,
@@ -169,7 +170,7 @@ seg_facts AS MATERIALIZED (
                AS r_actor
     FROM segments g LEFT JOIN msg_segs f USING (conversation_id, seg) LEFT JOIN reopens r USING (conversation_id, seg)
 ),
-unsure AS (
+unsure AS {once} (
     SELECT conversation_id, seg, r_at, r_inbound FROM seg_facts
     WHERE r_at IS NOT NULL AND agent_first <= r_at AND agent_last >= r_at
 ),
