@@ -75,7 +75,7 @@ class Store:
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
                 con.unregister("_frame")
             if {"messages", "conversations"} & set(frames):
-                derived.refresh_ledger(con)
+                derived.refresh(con)
         return store
 
     def _configure(self, con: duckdb.DuckDBPyConnection) -> None:

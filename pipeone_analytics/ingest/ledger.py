@@ -41,8 +41,8 @@ def refresh(con: duckdb.DuckDBPyConnection, everything: bool) -> int:
     ones; nothing when none was touched. Returns the rows written."""
     rows = 0
     if everything:
-        rows = derived.refresh_ledger(con)
+        rows = sum(derived.refresh(con, changed=LEDGER_TABLES).values())
     elif con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TOUCHED} LIMIT 1)").fetchall()[0][0]:
-        rows = derived.refresh_ledger(con, TOUCHED)
+        rows = sum(derived.refresh(con, TOUCHED, changed=LEDGER_TABLES).values())
     con.execute(f"DROP TABLE {TOUCHED}")
     return rows

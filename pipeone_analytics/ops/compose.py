@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import i18n
 from ..core.channels import default_reply_channel
-from ..derived import refresh_ledger
+from .. import derived
 from ..errors import ValidationError
 from ..store import Store
 from .attachments import check_attachments
@@ -138,7 +138,7 @@ def compose(store: Store, actor: Actor | None, conversation_id: str, body: str |
                        [message_id, conversation_id, d.contact_id, d.channel, op.at, op.actor.agent_id, d.body,
                         d.template_id, files])
         op.con.execute("CREATE TEMP TABLE _composed AS SELECT ?::VARCHAR AS conversation_id", [conversation_id])
-        refresh_ledger(op.con, "_composed", since=op.at)  # it may answer the last turn (DESIGN 4.1)
+        derived.refresh(op.con, "_composed", since=op.at, changed={"messages"})  # it may answer the last turn (DESIGN 4.1)
         op.con.execute("DROP TABLE _composed")
         op.con.execute("INSERT INTO outbox (outbox_id, created_at, conversation_id, contact_id, message_id, agent_id, "
                        "channel, template_id, body, attachments, encoding, segments, status) "

@@ -1,4 +1,4 @@
-"""Derived tables of the store: rows computed from the canonical tables and kept up to date by every writer.
+"""THE interaction ledger (DESIGN 4.1) as a derived table.
 
 `interaction_ledger` (migrations/002) holds THE interaction ledger of DESIGN 4.1, one row per response.
 One conversation's messages, without notes and automation, are taken in time order; equal `sent_at`
@@ -9,23 +9,22 @@ Because that order is total and a row looks only backwards, the ledger as of any
 the rows with to_at <= T, so one table serves every as_of. Settings (timezone, business hours) are
 applied at query time, never stored.
 
-Whoever changes messages, or a conversation's contact_id (the ledger's contact_id falls back on it),
-calls refresh_ledger for those conversations inside the same transaction: the import, ops (compose),
-Store.from_frames, and Store.migrate when it creates the table. This module takes a DuckDB connection
-and imports nothing of the package.
+It reads messages and conversations (a conversation's contact_id: the ledger's contact_id falls back on it);
+derived.refresh calls refresh_ledger for the conversations a writer changed.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import duckdb
+
+from .names import table_name
 
 LEDGER_TABLE = "interaction_ledger"
 LEDGER_COLUMNS = ("conversation_id", "contact_id", "direction", "from_message_id", "from_at",
                   "to_message_id", "to_at", "channel", "agent_id", "seconds")
-# Migrations after which the whole ledger is rebuilt (they create or redefine the table).
-LEDGER_MIGRATIONS = frozenset({2})
+READS = frozenset({"messages", "conversations"})  # the canonical tables the ledger is computed from
+MIGRATIONS = frozenset({2})  # migrations after which the whole ledger is rebuilt (they create or redefine it)
 
 
 def messages_sql(where: str = "TRUE") -> str:
@@ -70,14 +69,7 @@ def ledger_sql(scope: str = "TRUE") -> str:
     WHERE from_at IS NOT NULL"""
 
 
-def _table_name(name: str) -> str:
-    """A table name checked to be a plain identifier, so it can be written into SQL (names cannot be bound)."""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ValueError(f"'{name}' is not a plain table name")
-    return name
-
-
-def refresh_ledger(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
+def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
                    since: dt.datetime | None = None) -> int:
     """Rebuild the ledger rows of the conversations listed in table `conversations` (all when None); rows written.
 
@@ -88,7 +80,7 @@ def refresh_ledger(con: duckdb.DuckDBPyConnection, conversations: str | None = N
     """
     columns = ", ".join(LEDGER_COLUMNS)
     kept = ["TRUE" if conversations is None else
-            f"conversation_id IN (SELECT conversation_id FROM {_table_name(conversations)})"]
+            f"conversation_id IN (SELECT conversation_id FROM {table_name(conversations)})"]
     params = {}
     if since is not None:
         kept.append("to_at >= $since::TIMESTAMPTZ")
@@ -97,9 +89,3 @@ def refresh_ledger(con: duckdb.DuckDBPyConnection, conversations: str | None = N
     con.execute(f"DELETE FROM {LEDGER_TABLE} WHERE {where}", params)
     return con.execute(f"INSERT INTO {LEDGER_TABLE} ({columns}) SELECT {columns} FROM ({ledger_sql(kept[0])}) "
                        f"WHERE {where}", params).fetchone()[0]
-
-
-def after_migration(con: duckdb.DuckDBPyConnection, version: int) -> None:
-    """Build the derived rows a just-applied migration needs (the whole ledger after LEDGER_MIGRATIONS)."""
-    if version in LEDGER_MIGRATIONS:
-        refresh_ledger(con)
