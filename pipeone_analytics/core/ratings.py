@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from .. import i18n
+from ..derived.engagement import ENGAGEMENT_TABLE, RECEIVED_SQL as RECEIVED, SENT_SQL as SENT
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .calendar import _offset_segments
@@ -41,8 +42,8 @@ STARS_SQL = """CASE
     ELSE 0 END"""
 
 # Per-message flags and per-interaction flags, summed per contact (and per as_of in the history).
-SENT_SQL = "(direction = 'outbound' AND sender_type IN ('agent', 'automation'))::INTEGER"
-RECEIVED_SQL = "(direction = 'inbound' AND sender_type = 'contact')::INTEGER"
+SENT_SQL = f"{SENT}::INTEGER"
+RECEIVED_SQL = f"{RECEIVED}::INTEGER"
 DAY_US = 86_400_000_000
 
 
@@ -74,8 +75,7 @@ def same_day_sql(segments: int) -> str:
     return f"({local_day_sql('from_at', segments)} = {local_day_sql('to_at', segments)})::INTEGER"
 
 
-REASON_KEYS = ("invalid_phone", "none", "sent_only", "sent_only_one", "received", "received_one",
-               "2", "2_one", "3", "3_one", "4", "4_one", "5", "5_one")
+
 
 def _contact_filter(contacts: Iterable[str] | str | None) -> tuple[str, dict[str, list[str]]]:
     """SQL predicate on contact_id and its parameter, or TRUE when every contact is wanted."""
@@ -104,8 +104,66 @@ def _activity_sql(where: str) -> str:
         GROUP BY contact_id"""
 
 
-def _rated_sql(where: str, segments: int) -> str:
-    """Per contact as of $as_of: the counts, the stars and the contact's own columns.
+def _computed_sql(where: str, segments: int) -> str:
+    """Per contact with a message (other than a note) up to $as_of, counted from the messages and the ledger.
+
+    Columns: contact_id, channel, sent, received, interactions, same_day_interactions, within_30m, within_2h.
+    """
+    return f"""
+        SELECT a.contact_id, a.channel, a.sent, a.received, coalesce(i.interactions, 0) AS interactions,
+               coalesce(i.same_day_interactions, 0) AS same_day_interactions,
+               coalesce(i.within_30m, 0) AS within_30m, coalesce(i.within_2h, 0) AS within_2h
+        FROM ({_activity_sql(where)}) a
+        LEFT JOIN (
+            SELECT contact_id, count(*) AS interactions, sum({same_day_sql(segments)})::BIGINT AS same_day_interactions,
+                   count(*) FILTER (WHERE seconds <= 1800) AS within_30m,
+                   count(*) FILTER (WHERE seconds <= 7200) AS within_2h
+            FROM ({ledger_sql(where)}) l
+            GROUP BY contact_id
+        ) i ON i.contact_id = a.contact_id"""
+
+
+def _stored_sql(where: str) -> str:
+    """Per contact with a message (other than a note), summed from its stored contact_engagement rows.
+
+    Equal to _computed_sql as of any time at or after the contact's every last_at, when its rows were computed
+    in the session's timezone. The main channel is the rows' only channel; only a contact with several has its
+    channels ranked (most messages, then latest, then name). Columns: those of _computed_sql.
+    """
+    rows = f"SELECT * FROM {ENGAGEMENT_TABLE} WHERE rated_messages > 0 AND contact_id IS NOT NULL AND ({where})"
+    return f"""
+        WITH summed AS MATERIALIZED (
+            SELECT contact_id, min(channel) AS channel, min(channel) <> max(channel) AS several,
+                   sum(sent)::BIGINT AS sent, sum(received)::BIGINT AS received,
+                   sum(interactions)::BIGINT AS interactions, sum(same_day)::BIGINT AS same_day_interactions,
+                   sum(within_30m)::BIGINT AS within_30m, sum(within_2h)::BIGINT AS within_2h
+            FROM ({rows}) r
+            GROUP BY contact_id
+        )
+        SELECT s.contact_id, coalesce(m.channel, s.channel) AS channel, s.sent, s.received, s.interactions,
+               s.same_day_interactions, s.within_30m, s.within_2h
+        FROM summed s
+        LEFT JOIN (
+            SELECT contact_id, arg_min(channel, (-n, -epoch_us(last_at), channel)) AS channel
+            FROM (
+                SELECT contact_id, channel, sum(rated_messages) AS n, max(last_at) AS last_at
+                FROM ({rows}) r
+                WHERE contact_id IN (SELECT contact_id FROM summed WHERE several)
+                GROUP BY contact_id, channel
+            ) c
+            GROUP BY contact_id
+        ) m ON m.contact_id = s.contact_id"""
+
+
+# The contacts with a stored row that does not hold as of $as_of: a message after it, or same_day computed in
+# another timezone than the session's (the account timezone of the reader's settings).
+STALE_SQL = f"""
+    SELECT contact_id FROM {ENGAGEMENT_TABLE}
+    WHERE contact_id IS NOT NULL AND (last_at > $as_of::TIMESTAMPTZ OR timezone <> current_setting('TimeZone'))"""
+
+
+def _rated_sql(where: str, counts: str) -> str:
+    """Per contact as of $as_of: the counts (a _computed_sql or _stored_sql), the stars and the contact's own columns.
 
     Columns: contact_id, name, phone, phone_valid, channel, sent, received, interactions,
     same_day_interactions, within_30m, within_2h, stars.
@@ -115,64 +173,75 @@ def _rated_sql(where: str, segments: int) -> str:
         FROM (
             SELECT coalesce(p.contact_id, a.contact_id) AS contact_id, p.name, p.phone, p.phone_valid,
                    a.channel, coalesce(a.sent, 0) AS sent, coalesce(a.received, 0) AS received,
-                   coalesce(i.interactions, 0) AS interactions,
-                   coalesce(i.same_day_interactions, 0) AS same_day_interactions,
-                   coalesce(i.within_30m, 0) AS within_30m, coalesce(i.within_2h, 0) AS within_2h
+                   coalesce(a.interactions, 0) AS interactions,
+                   coalesce(a.same_day_interactions, 0) AS same_day_interactions,
+                   coalesce(a.within_30m, 0) AS within_30m, coalesce(a.within_2h, 0) AS within_2h
             FROM (SELECT contact_id, name, phone, phone_valid, created_at FROM contacts WHERE {where}) p
-            FULL JOIN ({_activity_sql(where)}) a ON a.contact_id = p.contact_id
-            LEFT JOIN (
-                SELECT contact_id, count(*) AS interactions, sum({same_day_sql(segments)})::BIGINT AS same_day_interactions,
-                       count(*) FILTER (WHERE seconds <= 1800) AS within_30m,
-                       count(*) FILTER (WHERE seconds <= 7200) AS within_2h
-                FROM ({ledger_sql(where)}) l
-                GROUP BY contact_id
-            ) i ON i.contact_id = coalesce(p.contact_id, a.contact_id)
+            FULL JOIN ({counts}) a ON a.contact_id = p.contact_id
             WHERE p.created_at IS NULL OR p.created_at <= $as_of::TIMESTAMPTZ OR a.contact_id IS NOT NULL
         ) counted"""
 
 
-def _fmt_int(column: str) -> str:
-    """SQL: a count with the locale's thousands separator (format() only when needed: it is slow)."""
-    return (f"CASE WHEN {column} < 1000 THEN {column}::VARCHAR "
-            f"ELSE replace(format('{{:,}}', {column}), ',', $thousands) END")
+def _rated_parts(con: duckdb.DuckDBPyConnection, where: str, as_of: pd.Timestamp, timezone: str
+                 ) -> tuple[str, dict[str, int]]:
+    """SQL of _rated_sql for every contact kept by `where`, and its day parameters.
+
+    Contacts whose stored rows all hold as of $as_of are summed from contact_engagement; the others, if any, are
+    counted from the messages and the ledger. When the stored rows do not cover every message (a writer that did
+    not refresh the table), every contact is counted.
+    """
+    complete, stale = con.execute(
+        f"SELECT (SELECT count(*) FROM messages) = (SELECT coalesce(sum(messages), 0) FROM {ENGAGEMENT_TABLE}), "
+        f"EXISTS ({STALE_SQL})", {"as_of": as_of}).fetchall()[0]
+    if complete and not stale:
+        return _rated_sql(where, _stored_sql(where)), {}
+    days = day_params(con, timezone, as_of)
+    if not complete:
+        return _rated_sql(where, _computed_sql(where, len(days) // 2)), days
+    fresh, old = (f"({where}) AND contact_id {kept} ({STALE_SQL})" for kept in ("NOT IN", "IN"))
+    return (f"{_rated_sql(fresh, _stored_sql(fresh))} UNION ALL "
+            f"{_rated_sql(old, _computed_sql(old, len(days) // 2))}"), days
 
 
-def _percent(within: str) -> str:
-    """Whole percent rounded down, so 89.9% reads 89%, never 90%."""
-    return f"coalesce(CAST(100 * {within} // nullif(interactions, 0) AS VARCHAR), '')"
+# The placeholders of the rating_reason_* templates, in the order of the arguments of REASON_SQL's format().
+REASON_FIELDS = ("sent", "received", "n", "same_day", "p30", "p2h", "phone")
+COUNT_FIELDS = frozenset({"sent", "received", "n", "same_day"})
 
 
-def _filled(key: str) -> str:
-    """SQL: the $reason_<key> template with only the placeholders it holds (in either locale) filled in."""
-    values = {"sent": _fmt_int("sent"), "received": _fmt_int("received"), "n": _fmt_int("interactions"),
-              "same_day": _fmt_int("same_day_interactions"), "p30": _percent("within_30m"),
-              "p2h": _percent("within_2h"), "phone": "coalesce(phone, '')"}
-    sql = f"$reason_{key}"
-    texts = i18n.MESSAGES[f"rating_reason_{key}"].values()
-    for name in sorted({field for text in texts for _, field, _, _ in string.Formatter().parse(text) if field}):
-        sql = f"replace({sql}, '{{{name}}}', {values[name]})"
-    return sql
+def _template(text: str, locale: str) -> str:
+    """A rating_reason_* text as a DuckDB format() string: counts with the locale's thousands separator."""
+    thousands = "." if locale == "pt_BR" else ","
+    out = []
+    for literal, field, _, _ in string.Formatter().parse(text):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            out.append(f"{{{REASON_FIELDS.index(field)}{':t' + thousands if field in COUNT_FIELDS else ''}}}")
+    return "".join(out)
 
 
-def _reason_sql() -> str:
-    """SQL sentence explaining `stars`, from the $reason_* templates of the locale."""
-    f = _filled
-    return f"""CASE
-        WHEN stars = 0 AND phone_valid IS NOT DISTINCT FROM FALSE THEN {f('invalid_phone')}
-        WHEN stars = 0 THEN {f('none')}
-        WHEN stars = 1 THEN CASE WHEN sent = 1 THEN {f('sent_only_one')} ELSE {f('sent_only')} END
+REASON_KEYS = ("invalid_phone", "none", "sent_only", "sent_only_one", "received", "received_one",
+               "2", "2_one", "3", "3_one", "4", "4_one", "5", "5_one")
+
+# The sentence explaining `stars`: the locale's $reason_<key> template chosen by the counts, filled in by one
+# format() (its arguments in REASON_FIELDS order; shares as whole percents rounded down, so 89.9% reads 89%).
+REASON_SQL = """format(CASE
+        WHEN stars = 0 AND phone_valid IS NOT DISTINCT FROM FALSE THEN $reason_invalid_phone
+        WHEN stars = 0 THEN $reason_none
+        WHEN stars = 1 THEN CASE WHEN sent = 1 THEN $reason_sent_only_one ELSE $reason_sent_only END
         WHEN stars = 2 AND interactions = 0 THEN
-            CASE WHEN received = 1 THEN {f('received_one')} ELSE {f('received')} END
-        WHEN interactions = 1 THEN CASE stars WHEN 2 THEN {f('2_one')} WHEN 3 THEN {f('3_one')}
-            WHEN 4 THEN {f('4_one')} ELSE {f('5_one')} END
-        ELSE CASE stars WHEN 2 THEN {f('2')} WHEN 3 THEN {f('3')} WHEN 4 THEN {f('4')} ELSE {f('5')} END
-        END"""
+            CASE WHEN received = 1 THEN $reason_received_one ELSE $reason_received END
+        WHEN interactions = 1 THEN CASE stars WHEN 2 THEN $reason_2_one WHEN 3 THEN $reason_3_one
+            WHEN 4 THEN $reason_4_one ELSE $reason_5_one END
+        ELSE CASE stars WHEN 2 THEN $reason_2 WHEN 3 THEN $reason_3 WHEN 4 THEN $reason_4 ELSE $reason_5 END
+        END, sent, received, interactions, same_day_interactions,
+        coalesce(100 * within_30m // nullif(interactions, 0), 0), coalesce(100 * within_2h // nullif(interactions, 0), 0),
+        coalesce(phone, ''))"""
 
 
 def _locale_params(locale: str) -> dict[str, object]:
-    params: dict[str, object] = {f"reason_{k}": i18n.MESSAGES[f"rating_reason_{k}"][locale] for k in REASON_KEYS}
+    params: dict[str, object] = {f"reason_{k}": _template(i18n.MESSAGES[f"rating_reason_{k}"][locale], locale)
+                                 for k in REASON_KEYS}
     params["labels"] = [i18n.label("stars", s, locale) for s in STAR_LEVELS]
-    params["thousands"] = "." if locale == "pt_BR" else ","
     return params
 
 
@@ -191,14 +260,14 @@ def ratings(source: Store | Mapping[str, pd.DataFrame], as_of: dt.datetime | dt.
     where, params = _contact_filter(contacts)
     as_of = end_of_day(as_of, store.settings)
     with store.read() as con:  # one connection: opening the file costs as much as rating one contact
-        days = day_params(con, store.settings.timezone, as_of)
+        rated, days = _rated_parts(con, where, as_of, store.settings.timezone)
         sql = f"""
             SELECT contact_id, name, phone, channel, stars::INTEGER AS stars, $labels[stars + 1] AS label,
                    sent, received, interactions, same_day_interactions, within_30m, within_2h,
                    within_30m / nullif(interactions, 0) AS share_within_30m,
                    within_2h / nullif(interactions, 0) AS share_within_2h,
-                   phone_valid, {_reason_sql()} AS reason
-            FROM ({_rated_sql(where, len(days) // 2)}) r
+                   phone_valid, {REASON_SQL} AS reason
+            FROM ({rated}) r
             ORDER BY contact_id"""
         params |= {"as_of": as_of} | days | _locale_params(locale)
         # through Arrow: three times faster than .df() for a million contacts

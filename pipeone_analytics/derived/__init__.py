@@ -15,7 +15,8 @@ from typing import Iterable
 
 import duckdb
 
-from . import ledger
+from . import engagement, ledger
+from . import status
 from .ledger import LEDGER_COLUMNS, LEDGER_TABLE, ledger_sql, messages_sql
 from .ledger import refresh as refresh_ledger
 
@@ -23,7 +24,7 @@ __all__ = ["LEDGER_COLUMNS", "LEDGER_TABLE", "ledger_sql", "messages_sql", "refr
            "after_migration", "TABLES"]
 
 # Every derived table's module, in refresh order (a later one may read an earlier one).
-TABLES = (ledger,)
+TABLES = (ledger, status, engagement)
 CANONICAL = frozenset({"contacts", "conversations", "messages", "events", "tickets"})
 
 

@@ -1,0 +1,78 @@
+"""Each contact's engagement counts per conversation and channel (DESIGN 4.4) as a derived table.
+
+`contact_engagement` (migrations/004) holds, per (contact, conversation, channel), the counts the star rating
+sums over a contact's messages: sent, received, and the interactions of the ledger (DESIGN 4.1) whose response
+is one of those messages, with how many took <= 30 min, <= 2 h, and fell on one local calendar day. A message's
+contact is its own contact_id, else its conversation's (as in the ledger). Summed per contact they are the
+counts of ratings() as of any time at or after the contact's latest last_at: a ledger row's response is one of
+the row's messages, and a message's row never changes with later messages. `same_day` depends on the timezone,
+so it is computed in the writer's session TimeZone (the store sets it to the account timezone) and each row
+records that name; a reader in another timezone computes same-day from the ledger instead.
+
+It reads messages and conversations, and the interaction ledger of the same conversations (refreshed before
+it: derived.TABLES lists the ledger first).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from .ledger import LEDGER_TABLE, messages_sql
+from .names import table_name
+
+ENGAGEMENT_TABLE = "contact_engagement"
+ENGAGEMENT_COLUMNS = ("contact_id", "conversation_id", "channel", "messages", "rated_messages", "last_at", "sent",
+                      "received", "interactions", "same_day", "within_30m", "within_2h", "timezone")
+READS = frozenset({"messages", "conversations"})  # the canonical tables the counts are computed from
+MIGRATIONS = frozenset({4})  # migrations after which the whole table is rebuilt (they create or redefine it)
+
+# A message counted as sent (DESIGN 4.1: outbound by an agent or an automation) and as received (by the contact).
+SENT_SQL = "(direction = 'outbound' AND sender_type IN ('agent', 'automation'))"
+RECEIVED_SQL = "(direction = 'inbound' AND sender_type = 'contact')"
+
+
+def engagement_sql(scope: str = "TRUE") -> str:
+    """SELECT of the engagement rows of the conversations kept by `scope`, over all their messages and ledger rows.
+
+    `scope` is a constant SQL predicate over conversation_id that keeps or drops whole conversations; same_day is
+    computed in the session TimeZone. Columns: ENGAGEMENT_COLUMNS (see migrations/004_contact_engagement.sql).
+    """
+    return f"""
+    SELECT m.contact_id, m.conversation_id, m.channel, m.messages, m.rated_messages, m.last_at, m.sent, m.received,
+           coalesce(l.interactions, 0) AS interactions, coalesce(l.same_day, 0) AS same_day,
+           coalesce(l.within_30m, 0) AS within_30m, coalesce(l.within_2h, 0) AS within_2h,
+           current_setting('TimeZone') AS timezone
+    FROM (
+        SELECT contact_id, conversation_id, channel, count(*) AS messages,
+               count(*) FILTER (WHERE sender_type <> 'note') AS rated_messages,
+               max(sent_at) FILTER (WHERE sender_type <> 'note') AS last_at,
+               count(*) FILTER (WHERE {SENT_SQL}) AS sent, count(*) FILTER (WHERE {RECEIVED_SQL}) AS received
+        FROM ({messages_sql(scope)}) r
+        GROUP BY contact_id, conversation_id, channel
+    ) m
+    LEFT JOIN (
+        SELECT contact_id, conversation_id, channel, count(*) AS interactions,
+               count(*) FILTER (WHERE from_at::DATE = to_at::DATE) AS same_day,
+               count(*) FILTER (WHERE seconds <= 1800) AS within_30m,
+               count(*) FILTER (WHERE seconds <= 7200) AS within_2h
+        FROM {LEDGER_TABLE}
+        WHERE {scope}
+        GROUP BY contact_id, conversation_id, channel
+    ) l ON l.contact_id IS NOT DISTINCT FROM m.contact_id AND l.conversation_id = m.conversation_id
+       AND l.channel = m.channel"""
+
+
+def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
+            since: dt.datetime | None = None) -> int:
+    """Rebuild the engagement rows of the conversations listed in table `conversations` (all when None); rows written.
+
+    `conversations` names a (temp) table with a column conversation_id; duplicates are fine. A row sums over all
+    of its conversation's messages, so whole conversations are rebuilt and `since` is not needed. Reads the
+    interaction ledger of those conversations, so run it after refreshing the ledger, in the caller's transaction.
+    """
+    scope = ("TRUE" if conversations is None else
+             f"conversation_id IN (SELECT conversation_id FROM {table_name(conversations)})")
+    columns = ", ".join(ENGAGEMENT_COLUMNS)
+    con.execute(f"DELETE FROM {ENGAGEMENT_TABLE} WHERE {scope}")
+    return con.execute(f"INSERT INTO {ENGAGEMENT_TABLE} ({columns}) {engagement_sql(scope)}").fetchall()[0][0]
