@@ -36,78 +36,84 @@ class Page:
     next_cursor: str | None
 
 
+# Each kind's branch returns at most $limit rows past the cursor, ordered by the page key (at, kind_rank, item_id)
+# before the union; only the page's rows get their joins. The messages branch is a scan of the contact's messages
+# cut at the $limit-th time past the cursor (one top-n aggregate of times, pushed back into the scan as a filter),
+# so the sort sees a page's worth of rows, not all of the contact's.
 _ITEMS = """
-WITH convs AS MATERIALIZED (
-    SELECT conversation_id FROM conversations WHERE contact_id = $contact_id
+WITH conversations AS MATERIALIZED (
+    SELECT * FROM main.conversations WHERE contact_id = $contact_id
 ),
-msgs AS MATERIALIZED (
-    SELECT *, CASE sender_type WHEN 'note' THEN 'note' WHEN 'automation' THEN 'automation' ELSE 'message' END
-                  AS kind
-    FROM (SELECT * FROM messages WHERE contact_id = $contact_id
-          UNION ALL
-          SELECT * FROM messages
-          WHERE contact_id IS NULL AND conversation_id IN (SELECT conversation_id FROM convs))
-    WHERE sent_at <= $as_of
+msgs AS NOT MATERIALIZED (
+    SELECT * FROM messages WHERE contact_id = $contact_id AND sent_at <= $as_of
+    UNION ALL
+    SELECT * FROM messages
+    WHERE contact_id IS NULL AND sent_at <= $as_of AND conversation_id IN (SELECT conversation_id FROM conversations)
 ),
-mine AS MATERIALIZED (
-    SELECT conversation_id FROM convs UNION SELECT conversation_id FROM msgs
+shown AS MATERIALIZED ({shown}),
+msg_keys AS NOT MATERIALIZED (
+    SELECT *, sent_at AS "at", message_id AS item_id,
+           CASE sender_type WHEN 'note' THEN 'note' WHEN 'automation' THEN 'automation' ELSE 'message' END AS kind,
+           list_position({kinds}, kind) AS kind_rank
+    FROM msgs WHERE {near} AND {msg_shown}
 ),
-shown AS MATERIALIZED (
-    SELECT conversation_id FROM mine
-    WHERE len($channels::VARCHAR[]) = 0 OR conversation_id IN (
-        SELECT conversation_id FROM msgs WHERE sender_type <> 'note' AND list_contains($channels::VARCHAR[], channel))
+message_items AS (
+    SELECT "at", kind, conversation_id, channel, direction, sender_type, agent_id, body,
+           NULL::VARCHAR AS event_kind, NULL::VARCHAR AS value, NULL::VARCHAR AS from_agent, item_id, kind_rank
+    FROM msg_keys
+    WHERE {after} AND "at" {beyond} (SELECT {edge} FROM msg_keys WHERE {after})
+    ORDER BY "at" {order}, kind_rank {order}, item_id {order} LIMIT $limit
 ),
 evs AS (
-    SELECT *, CASE WHEN kind = 'assigned' THEN lag(nullif(value, '')) OVER (
-                  PARTITION BY conversation_id, kind = 'assigned' ORDER BY "at", event_id) END AS from_agent
+    -- from_agent: the value of the conversation's assignment before (one ordered window, no partitions: each
+    -- conversation's assignments come last among its events, so the row before one is the assignment before it)
+    SELECT *, CASE WHEN kind = 'assigned' AND lag(kind) OVER w = 'assigned' AND lag(conversation_id) OVER w = conversation_id
+                   THEN lag(nullif(value, '')) OVER w END AS from_agent
     FROM events WHERE conversation_id IN (SELECT conversation_id FROM shown) AND "at" <= $as_of
-),
-tks AS ({tickets}),
-message_items AS (
-    SELECT sent_at AS "at", kind, conversation_id, channel, direction, sender_type, agent_id, body,
-           NULL::VARCHAR AS event_kind, NULL::VARCHAR AS value, NULL::VARCHAR AS from_agent,
-           NULL::VARCHAR AS ticket_type, NULL::VARCHAR AS category, NULL::VARCHAR AS note, message_id AS item_id,
-           list_position({kinds}, kind) AS kind_rank
-    FROM msgs
-    WHERE CASE WHEN sender_type = 'note' THEN conversation_id IN (SELECT conversation_id FROM shown)
-               ELSE len($channels::VARCHAR[]) = 0 OR list_contains($channels::VARCHAR[], channel) END
+    WINDOW w AS (ORDER BY conversation_id, kind = 'assigned', "at", event_id)
 ),
 event_items AS (
     SELECT "at", item_kind AS kind, conversation_id, NULL::VARCHAR AS channel, NULL::VARCHAR AS direction,
            NULL::VARCHAR AS sender_type, actor_id AS agent_id, NULL::VARCHAR AS body, event_kind, value, from_agent,
-           NULL::VARCHAR AS ticket_type, NULL::VARCHAR AS category, NULL::VARCHAR AS note, event_id AS item_id,
-           list_position({kinds}, item_kind) AS kind_rank
-    FROM (SELECT *, kind AS event_kind,
+           item_id, list_position({kinds}, item_kind) AS kind_rank
+    FROM (SELECT *, kind AS event_kind, event_id AS item_id,
                  CASE WHEN kind = 'assigned' AND from_agent IS NOT NULL AND nullif(value, '') IS NOT NULL
                            AND from_agent <> value THEN 'transfer' ELSE 'event' END AS item_kind
           FROM evs)
+    WHERE {after}
+    ORDER BY "at" {order}, kind_rank {order}, item_id {order} LIMIT $limit
 ),
 ticket_items AS (
-    SELECT resolved_at AS "at", 'ticket' AS kind, conversation_id, channel, NULL::VARCHAR AS direction,
+    SELECT "at", 'ticket' AS kind, conversation_id, NULL::VARCHAR AS channel, NULL::VARCHAR AS direction,
            NULL::VARCHAR AS sender_type, resolved_by AS agent_id, NULL::VARCHAR AS body,
-           NULL::VARCHAR AS event_kind, NULL::VARCHAR AS value, NULL::VARCHAR AS from_agent, type AS ticket_type,
-           category_label AS category, note, ticket_id AS item_id, list_position({kinds}, 'ticket') AS kind_rank
-    FROM tks WHERE conversation_id IN (SELECT conversation_id FROM shown)
-),
-page AS (
-    SELECT * FROM (
-        (SELECT * FROM message_items WHERE {after} ORDER BY "at" {order}, kind_rank {order}, item_id {order}
-         LIMIT $limit)
-        UNION ALL
-        (SELECT * FROM event_items WHERE {after} ORDER BY "at" {order}, kind_rank {order}, item_id {order}
-         LIMIT $limit)
-        UNION ALL
-        (SELECT * FROM ticket_items WHERE {after} ORDER BY "at" {order}, kind_rank {order}, item_id {order}
-         LIMIT $limit)
-    )
+           NULL::VARCHAR AS event_kind, NULL::VARCHAR AS value, NULL::VARCHAR AS from_agent, item_id, kind_rank
+    FROM (SELECT *, resolved_at AS "at", ticket_id AS item_id, list_position({kinds}, 'ticket') AS kind_rank
+          FROM tickets
+          WHERE conversation_id IN (SELECT conversation_id FROM shown) AND resolved_at <= $as_of)
+    WHERE {after}
     ORDER BY "at" {order}, kind_rank {order}, item_id {order} LIMIT $limit
-)
-SELECT p."at", p.kind, p.conversation_id, p.channel, p.direction, p.sender_type, p.agent_id,
-       a.name AS agent_name, p.body, p.event_kind, p.value, p.from_agent, p.ticket_type, p.category, p.note,
-       p.item_id, p.kind_rank
-FROM page p LEFT JOIN agents a ON a.agent_id = p.agent_id
+),
+page AS MATERIALIZED (
+    SELECT * FROM (SELECT * FROM message_items UNION ALL SELECT * FROM event_items
+                   UNION ALL SELECT * FROM ticket_items)
+    ORDER BY "at" {order}, kind_rank {order}, item_id {order} LIMIT $limit
+),
+tks AS ({tickets})
+SELECT p."at", p.kind, p.conversation_id, coalesce(p.channel, t.channel) AS channel, p.direction, p.sender_type,
+       p.agent_id, a.name AS agent_name, p.body, p.event_kind, p.value, p.from_agent, t.type AS ticket_type,
+       t.category_label AS category, t.note, p.item_id, p.kind_rank
+FROM page p
+LEFT JOIN agents a ON a.agent_id = p.agent_id
+LEFT JOIN tks t ON p.kind = 'ticket' AND t.ticket_id = p.item_id
 ORDER BY p."at", p.kind_rank, p.item_id"""
 
+# the conversations whose notes, events and tickets are shown: every one of the contact's, or with a channel filter
+# those with a message (notes excluded) on one of the channels
+_ALL_SHOWN = "SELECT conversation_id FROM conversations UNION SELECT conversation_id FROM msgs"
+_CHANNEL_SHOWN = ("SELECT DISTINCT conversation_id FROM msgs "
+                  "WHERE sender_type <> 'note' AND list_contains($channels::VARCHAR[], channel)")
+_CHANNEL_MESSAGE = ("CASE WHEN sender_type = 'note' THEN conversation_id IN (SELECT conversation_id FROM shown) "
+                    "ELSE list_contains($channels::VARCHAR[], channel) END")
 _OLDER = ('("at" < $c_at OR ("at" = $c_at AND (kind_rank < $c_rank OR '
           '(kind_rank = $c_rank AND item_id < $c_id))))')
 _NEWER = ('("at" > $c_at OR ("at" = $c_at AND (kind_rank > $c_rank OR '
@@ -131,6 +137,22 @@ def _parse_cursor(cursor: str, timezone: str) -> dict:
         raise ValidationError(f"timeline cursor '{cursor}' is not one this page handed out") from None
 
 
+def _sql(channels: bool, cursor: bool, direction: str) -> str:
+    """The page query for a channel filter or none, a cursor or none, and a direction."""
+    older = direction == "older"
+    return _ITEMS.format(
+        shown=_CHANNEL_SHOWN if channels else _ALL_SHOWN, msg_shown=_CHANNEL_MESSAGE if channels else "TRUE",
+        near=("sent_at <= $c_at" if older else "sent_at >= $c_at") if cursor else "TRUE",
+        after=(_OLDER if older else _NEWER) if cursor else "TRUE",
+        # the $limit-th newest (oldest) time past the cursor: no message newer (older) than the page's is cut
+        edge='list_min(max("at", $limit))' if older else 'list_max(min("at", $limit))',
+        beyond=">=" if older else "<=", order="DESC" if older else "ASC",
+        kinds="[" + ", ".join(f"'{k}'" for k in KINDS) + "]",
+        tickets=TICKET_JOINS_SQL.format(
+            tickets="(SELECT * FROM tickets WHERE ticket_id IN (SELECT item_id FROM page WHERE kind = 'ticket'))",
+            messages="messages"))
+
+
 def timeline(source: Source, contact_id: str, channels: Iterable[str] | str = (), cursor: str | None = None,
              limit: int = 50, direction: str = "older", filters: Filters | None = None) -> Page:
     """One page of a contact's timeline, up to filters.as_of, in time order (oldest first within the page).
@@ -144,21 +166,12 @@ def timeline(source: Source, contact_id: str, channels: Iterable[str] | str = ()
     if limit < 1:
         raise ValidationError(f"limit must be at least 1, not {limit}")
     store = as_store(source)
+    channels = as_tuple(channels)
     params = (filters or Filters()).params(store.settings) | label_params(store.settings.locale)
-    params |= {"contact_id": contact_id, "channels": list(as_tuple(channels)), "limit": int(limit) + 1}
-    after = "TRUE"
+    params |= {"contact_id": contact_id, "channels": list(channels), "limit": int(limit) + 1}
     if cursor is not None:
         params |= _parse_cursor(cursor, store.settings.timezone)
-        after = _OLDER if direction == "older" else _NEWER
-    order = "DESC" if direction == "older" else "ASC"
-    # only the tickets that can reach this page get their joins (the channel join reads the contact's messages)
-    tickets = TICKET_JOINS_SQL.format(messages="msgs", tickets=(
-        "(SELECT * FROM (SELECT *, resolved_at AS \"at\", {rank} AS kind_rank, ticket_id AS item_id FROM tickets "
-        "WHERE conversation_id IN (SELECT conversation_id FROM shown)) WHERE {after} "
-        "ORDER BY \"at\" {order}, item_id {order} LIMIT $limit)").format(
-            rank=KINDS.index("ticket") + 1, after=after, order=order))
-    sql = _ITEMS.format(tickets=tickets, after=after, order=order,
-                        kinds="[" + ", ".join(f"'{k}'" for k in KINDS) + "]")
+    sql = _sql(bool(channels), cursor is not None, direction)
     frame = store.df(sql, used_params(sql, params))
     more = len(frame) > limit
     if more:
