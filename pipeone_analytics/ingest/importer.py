@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from ..errors import ImportFailed
 from ..store import Store
-from . import adapters, direct, ledger
+from . import adapters, direct, touched
 from .readers import Relation, relation
 from .result import ImportResult
 from .sources import Part, file_info, find_parts, opened
@@ -109,19 +109,20 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
         if memory:  # a file store: its connection closes with the import
             con.execute("SET memory_limit = ?", [f"{memory // 10**6}MB"])
         create_vocabulary(con)
-        ledger.start(con)
-        everything = False  # a table the ledger reads was empty and got rows: rebuild the whole ledger
+        touched.start(con)
+        whole, changed = set(), set()  # tables that were empty and got rows; tables written
         run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM import_runs").fetchall()[0][0]
         result = ImportResult(run_id, source, fmt, tz, warnings=warnings)
         for table in tqdm(tables, desc="import", unit="table", disable=None, leave=False):
             t0 = time.perf_counter()
             mine = [(i, p) for i, p in enumerate(parts) if p.table == table]
-            empty = ledger.reads_empty(con, table)
+            empty = touched.reads_empty(con, table)
             result.counts[table] = _import_table(con, store, run_id, table, mine, warnings, memory, scans)
-            everything |= empty and result.counts[table]["inserted"] > 0
+            whole |= {table} if empty and result.counts[table]["inserted"] > 0 else set()
+            changed |= {table} if result.counts[table]["inserted"] + result.counts[table]["updated"] else set()
             result.seconds[table] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result.ledger_rows = ledger.refresh(con, everything)
+        result.ledger_rows = touched.refresh(con, whole, changed).get("ledger", 0)
         result.ledger_seconds = time.perf_counter() - t0
         _record_run(con, result, started, [scan.result()[0] for scan in scans.values()])
     return result

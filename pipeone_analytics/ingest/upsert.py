@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .ledger import touch_changed
+from .touched import touch_changed
 from .readers import q
 from .staging import stage_name
 from .tables import DEFAULTS, DERIVED, TableSpec
@@ -56,7 +56,7 @@ def upsert(con: duckdb.DuckDBPyConnection, spec: TableSpec, present: list[str]) 
     """Write the stage's good rows into the table; (inserted, updated, unchanged).
 
     Only the `present` columns (those the export has) are compared and updated; a new row takes every column.
-    The conversations whose ledger rows change are recorded (ledger.touch_changed) before anything is written.
+    The conversations whose derived rows change are recorded (touched.touch_changed) before anything is written.
     """
     stage, table, key = stage_name(spec), spec.name, q(spec.key)
     good = con.execute(f"SELECT count(*) FROM {stage} WHERE _reject IS NULL").fetchone()[0]

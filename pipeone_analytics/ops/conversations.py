@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .. import i18n
+from .. import derived, i18n
 from ..store import Store
 from .audit import Operation, ReadAfter, audited, new_id, plain
 from .permissions import Actor
@@ -57,6 +57,8 @@ def _event(op: Operation, kind: str, value: str, after: dict[str, Any] | None,
     event_id = new_id()
     op.con.execute('INSERT INTO events (event_id, conversation_id, "at", actor_id, kind, value) '
                    "VALUES (?, ?, ?, ?, ?, ?)", [event_id, op.target_id, op.at, op.actor.agent_id, kind, value])
+    op.con.execute("CREATE OR REPLACE TEMP TABLE _acted AS SELECT ?::VARCHAR AS conversation_id", [op.target_id])
+    derived.refresh(op.con, "_acted", since=op.at, changed={"events", "tickets"})  # its stored state (DESIGN 4.2)
     op.before = _state(op)
     if after is None:
         state = state_row(op.store, op.target_id, op.at)

@@ -89,10 +89,11 @@ def test_a_conversation_whose_contact_changes_rebuilds_its_ledger(store: Store, 
     first = import_path(store, write(tmp_path / "c1", {"messages.csv": HEAD, "conversations.csv":
                                                        "conversation_id,contact_id\ncv1,k1\ncv3,k3\n"}))
     assert first.ledger_rows == 2 and [r[1] for r in ledger(store)] == ["k1", "k3"]
-    # cv1's contact changes, cv3 only gets a status: only cv1's row is rebuilt.
+    # cv1's contact changes, cv3 gets a status: both are touched (a conversations row is an input of the status
+    # fold too, derived/status.py), so both ledger rows are rebuilt; cv3's is the same as before.
     conversations = "conversation_id,contact_id,status\ncv1,k9,\ncv3,k3,resolved\n"
     second = import_path(store, write(tmp_path / "c2", {"messages.csv": HEAD, "conversations.csv": conversations}))
-    assert second.counts["conversations"]["updated"] == 2 and second.ledger_rows == 1
+    assert second.counts["conversations"]["updated"] == 2 and second.ledger_rows == 2
     assert [r[1] for r in ledger(store)] == ["k9", "k3"]
     assert_ledger_is_a_full_rebuild(store)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeone_analytics import derived
 from pipeone_analytics.ops.permissions import Actor, acting_user
 from pipeone_analytics.store import Store
 from scenario import Scenario
@@ -52,6 +53,7 @@ def to_file(source: Store, path: Path) -> Store:
             con.register("_rows", frame)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
             con.unregister("_rows")
+        derived.refresh(con)  # rows written directly: their derived tables too (docs/DEVELOPING.md)
     return store
 
 

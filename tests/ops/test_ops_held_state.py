@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from ops_team import as_user, counts, team
+from pipeone_analytics import derived
 from pipeone_analytics.core.conversations import conversation_list
 from pipeone_analytics.errors import PermissionDenied, ValidationError
 from pipeone_analytics.ops import compose, conversations, state
@@ -86,7 +87,10 @@ def test_a_resolve_made_elsewhere_refuses_the_stale_screens_action(inbox: Store)
 ])
 def test_a_row_changed_by_an_import_changes_the_version(inbox: Store, change: str) -> None:
     stale = held(inbox, "c_free")                     # unassigned: ana could take it
-    inbox.execute(change)
+    with inbox.write() as con:                        # as an import writes: the rows, then their derived rows
+        con.execute(change)
+        con.execute("CREATE TEMP TABLE touched AS SELECT 'c_free' AS conversation_id")
+        derived.refresh(con, "touched")
     with pytest.raises(PermissionDenied, match="assigned to bob"):
         conversations.take(inbox, as_user(inbox, "ana"), "c_free", held=stale)
     assert inbox.df("SELECT count(*) AS n FROM audit_log")["n"].iloc[0] == 0
