@@ -292,7 +292,7 @@ def test_export_response_times_by_agent(tmp_path: Path, capsys: pytest.CaptureFi
             con.register("_frame", frame)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
             con.unregister("_frame")
-        derived.refresh_ledger(con)  # a writer of messages keeps the stored ledger fresh
+        derived.refresh(con)  # a writer of canonical rows keeps every derived table fresh
     out = tmp_path / "rt.csv"
     assert cli.main(["export", "response-times", "--db", str(db), "--by", "agent", "--out", str(out)]) == 0
     table = pd.read_csv(out)
