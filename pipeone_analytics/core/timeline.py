@@ -36,13 +36,16 @@ class Page:
     next_cursor: str | None
 
 
-# Each kind's branch returns at most $limit rows past the cursor, ordered by the page key (at, kind_rank, item_id)
-# before the union; only the page's rows get their joins. The messages branch is a scan of the contact's messages
-# cut at the $limit-th time past the cursor (one top-n aggregate of times, pushed back into the scan as a filter),
-# so the sort sees a page's worth of rows, not all of the contact's.
+# Each kind's branch returns at most $limit rows past the cursor, ordered by the page key (at, kind_rank, item_id),
+# before the union; only the page's rows get their joins (agents; tickets: category label and channel). The messages
+# branch reads the contact's messages twice, each scan with the cursor's time bound pushed into it: once for the
+# $limit-th time past the cursor (a top-n aggregate of times, cheaper than sorting rows), once for the rows at or
+# past that time, so the sort sees a page's worth of rows, not the contact's 100k (nothing is materialized).
+# `conversations` is the contact's own conversations; the name stands for the table inside the ticket joins too,
+# which read only their contact_id there (a contact name the timeline does not show), so they scan no more of it.
 _ITEMS = """
 WITH conversations AS MATERIALIZED (
-    SELECT * FROM main.conversations WHERE contact_id = $contact_id
+    SELECT conversation_id, contact_id FROM main.conversations WHERE contact_id = $contact_id
 ),
 msgs AS NOT MATERIALIZED (
     SELECT * FROM messages WHERE contact_id = $contact_id AND sent_at <= $as_of
@@ -109,7 +112,9 @@ ORDER BY p."at", p.kind_rank, p.item_id"""
 
 # the conversations whose notes, events and tickets are shown: every one of the contact's, or with a channel filter
 # those with a message (notes excluded) on one of the channels
-_ALL_SHOWN = "SELECT conversation_id FROM conversations UNION SELECT conversation_id FROM msgs"
+_ALL_SHOWN = ("SELECT conversation_id FROM conversations UNION ALL "  # and those where the contact wrote in another's
+              "SELECT DISTINCT m.conversation_id FROM messages m ANTI JOIN conversations c USING (conversation_id) "
+              "WHERE m.contact_id = $contact_id AND m.sent_at <= $as_of")
 _CHANNEL_SHOWN = ("SELECT DISTINCT conversation_id FROM msgs "
                   "WHERE sender_type <> 'note' AND list_contains($channels::VARCHAR[], channel)")
 _CHANNEL_MESSAGE = ("CASE WHEN sender_type = 'note' THEN conversation_id IN (SELECT conversation_id FROM shown) "
@@ -150,7 +155,7 @@ def _sql(channels: bool, cursor: bool, direction: str) -> str:
         kinds="[" + ", ".join(f"'{k}'" for k in KINDS) + "]",
         tickets=TICKET_JOINS_SQL.format(
             tickets="(SELECT * FROM tickets WHERE ticket_id IN (SELECT item_id FROM page WHERE kind = 'ticket'))",
-            messages="messages"))
+            messages="msgs"))
 
 
 def timeline(source: Source, contact_id: str, channels: Iterable[str] | str = (), cursor: str | None = None,
