@@ -43,6 +43,8 @@ class Page:
 # past that time, so the sort sees a page's worth of rows, not the contact's 100k (nothing is materialized).
 # `conversations` is the contact's own conversations; the name stands for the table inside the ticket joins too,
 # which read only their contact_id there (a contact name the timeline does not show), so they scan no more of it.
+# The ticket channel reads the messages table, as tickets() does: the page's few tickets are then the hash side
+# (the contact's messages, estimated at a handful, would be hashed whole for a contact with 100k).
 _ITEMS = """
 WITH conversations AS MATERIALIZED (
     SELECT conversation_id, contact_id FROM main.conversations WHERE contact_id = $contact_id
@@ -155,7 +157,7 @@ def _sql(channels: bool, cursor: bool, direction: str) -> str:
         kinds="[" + ", ".join(f"'{k}'" for k in KINDS) + "]",
         tickets=TICKET_JOINS_SQL.format(
             tickets="(SELECT * FROM tickets WHERE ticket_id IN (SELECT item_id FROM page WHERE kind = 'ticket'))",
-            messages="msgs"))
+            messages="messages"))
 
 
 def timeline(source: Source, contact_id: str, channels: Iterable[str] | str = (), cursor: str | None = None,
