@@ -86,16 +86,19 @@ def status_as_of(source: Source, filters: Filters | None = None,
     store = as_store(source)
     only = _ALL if conversation_ids is None else _ONLY
     columns = ", ".join(f"s.{c}" for c in STATE_COLUMNS)
-    return _read(store, lambda fold, few: (_filtered_status_sql(columns, only, fold, few) +
-                                           " ORDER BY s.conversation_id"),
-                 _params(store, filters, conversation_ids), only)
+    params = _params(store, filters, conversation_ids)
+    return _read(store, lambda fold, few: _filtered_status_sql(columns, only, fold, few, params), params, only)
 
 
-def _filtered_status_sql(columns: str, only: str, fold: bool, few: bool) -> str:
-    return (f"WITH {status_now_ctes(only, fold, few)} SELECT {columns} FROM status_now s "
-            "LEFT JOIN agents ag ON ag.agent_id = s.assignee_id "
-            f"WHERE {in_list('s.assignee_id', 'agents')} AND {in_list('ag.team', 'teams')} "
-            f"AND {in_list('s.last_channel', 'channels')} AND {in_period('s.last_activity_at')}")
+def _filtered_status_sql(columns: str, only: str, fold: bool, few: bool, params: dict) -> str:
+    """The filtered rows of status_now, in conversation_id order: the stored rows alone come in that order
+    (derived/status.py keeps conversation_state so), so they are sorted only after a fold or a join."""
+    teams = bool(params.get("teams"))
+    return (f"WITH {status_now_ctes(only, fold, few)} SELECT {columns} FROM status_now s " +
+            ("LEFT JOIN agents ag ON ag.agent_id = s.assignee_id " if teams else "") +
+            f"WHERE {in_list('s.assignee_id', 'agents')} AND {in_list('ag.team', 'teams') if teams else 'TRUE'} "
+            f"AND {in_list('s.last_channel', 'channels')} AND {in_period('s.last_activity_at')}" +
+            (" ORDER BY s.conversation_id" if fold or teams else ""))
 
 
 _EXPORT_COLUMNS = ("s.conversation_id, s.contact_id, s.status, s.status_since, s.last_channel, s.assignee_id, "
@@ -112,8 +115,8 @@ def conversations_export(source: Source, filters: Filters | None = None) -> pd.D
     (category_id of the latest ticket resolved by as_of), unanswered, last_activity_at.
     """
     store = as_store(source)
-    return _read(store, lambda fold, few: _filtered_status_sql(_EXPORT_COLUMNS, _ALL, fold, few) +
-                 " ORDER BY s.conversation_id", _params(store, filters))
+    params = _params(store, filters)
+    return _read(store, lambda fold, few: _filtered_status_sql(_EXPORT_COLUMNS, _ALL, fold, few, params), params)
 
 
 def status_intervals(source: Source, filters: Filters | None = None) -> pd.DataFrame:

@@ -48,11 +48,14 @@ import duckdb
 
 from .names import table_name
 
+# conversation_state is stored in conversation_id order: every refresh keeps it so (refresh, _merge), and DuckDB
+# returns a table's rows in their stored order (preserve_insertion_order), so a plain scan of it needs no sort.
 STATE_TABLE = "conversation_state"
 CHANGES_TABLE = "status_changes"
 STATE_COLUMNS = ("conversation_id", "contact_id", "status", "status_since", "assignee_id", "cycle", "reopens",
                  "unanswered", "last_activity_at", "first_message_at", "last_message_at", "messages_in",
                  "messages_out", "last_channel")
+_STORED_COLUMNS = ", ".join(STATE_COLUMNS + ("last_ticket_type", "last_ticket_category", "horizon"))
 CHANGE_COLUMNS = ("conversation_id", "n", "ts", "status", "actor_id", "cause", "cycle", "left_status")
 READS = frozenset({"messages", "events", "conversations", "tickets"})  # the canonical tables of the fold
 MIGRATIONS = frozenset({3})  # migrations after which both tables are rebuilt whole (they create them)
@@ -381,13 +384,14 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
     `conversations` (all when None); state rows written.
 
     One fold as of infinity of those conversations (their segment states, with the conversation facts on
-    segment 0, in a temp table) feeds both tables. `since` is not used: any input can change a conversation's
-    whole fold. Runs in the caller's transaction, after its writes and before COMMIT.
+    segment 0, in a temp table) feeds both tables. conversation_state stays stored in conversation_id order:
+    a full rebuild inserts in that order, a partial one updates rows in place and appends new
+    conversations only when they sort after every stored one, else it rewrites the table in order. `since` is
+    not used: any input can change a conversation's whole fold. Runs in the caller's transaction, after its
+    writes and before COMMIT.
     """
     only = ALL if conversations is None else (
         f"conversation_id IN (SELECT conversation_id FROM {table_name(conversations)})")
-    for table in (STATE_TABLE, CHANGES_TABLE):
-        con.execute(f"DELETE FROM {table} WHERE {only}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _status_fold AS
         WITH {_everything(_segment_ctes(only, few=False if conversations is None else None))},
@@ -401,17 +405,48 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
         conv_facts AS (SELECT conversation_id, {", ".join(FACT_COLUMNS)} FROM _status_fold WHERE seg = 0),
         settled AS (SELECT conversation_id, last_ticket_type, last_ticket_category, horizon FROM _status_fold
                     WHERE seg = 0)"""
-    rows = con.execute(f"""
-        INSERT INTO {STATE_TABLE} ({", ".join(STATE_COLUMNS)}, last_ticket_type, last_ticket_category, horizon)
+    rows_sql = f"""
         WITH {folded}{_STATE}
         SELECT s.*, t.last_ticket_type, t.last_ticket_category, t.horizon
-        FROM state s JOIN settled t USING (conversation_id)""").fetchall()[0][0]
+        FROM state s JOIN settled t USING (conversation_id)"""
+    if conversations is None:
+        con.execute(f"DELETE FROM {STATE_TABLE}")
+        rows = con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) {rows_sql} ORDER BY conversation_id"
+                           ).fetchall()[0][0]
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _status_rows AS {rows_sql}")
+        rows = _merge(con, only)
+        con.execute("DROP TABLE _status_rows")
+    con.execute(f"DELETE FROM {CHANGES_TABLE} WHERE {only}")
     con.execute(f"""
         INSERT INTO {CHANGES_TABLE} ({", ".join(CHANGE_COLUMNS)}, horizon)
         WITH {folded}{_CHANGES}
         SELECT c.*, t.horizon FROM fold_changes c JOIN settled t USING (conversation_id)""")
     con.execute("DROP TABLE _status_fold")
     return rows
+
+
+def _merge(con: duckdb.DuckDBPyConnection, only: str) -> int:
+    """Write the rows of _status_rows for the conversations kept by `only` into conversation_state, keeping it in
+    conversation_id order; rows written."""
+    sets = ", ".join(f"{c} = r.{c}" for c in _STORED_COLUMNS.split(", ") if c != "conversation_id")
+    rows = con.execute(f"UPDATE {STATE_TABLE} SET {sets} FROM _status_rows r "
+                       f"WHERE {STATE_TABLE}.conversation_id = r.conversation_id").fetchall()[0][0]
+    con.execute(f"DELETE FROM {STATE_TABLE} WHERE {only} AND conversation_id NOT IN "
+                "(SELECT conversation_id FROM _status_rows)")  # no longer started (an input was deleted)
+    new = f"""SELECT {_STORED_COLUMNS} FROM _status_rows r
+              WHERE NOT EXISTS (SELECT 1 FROM {STATE_TABLE} t WHERE t.conversation_id = r.conversation_id)"""
+    after = con.execute(f"SELECT count(*), coalesce(min(conversation_id) > (SELECT max(conversation_id) FROM "
+                        f"{STATE_TABLE}), TRUE) FROM ({new})").fetchall()[0]
+    if after[0] and after[1]:  # every new conversation sorts after the stored ones: appended in order
+        con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) {new} ORDER BY conversation_id")
+    elif after[0]:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _status_all AS SELECT {_STORED_COLUMNS} FROM {STATE_TABLE} "
+                    f"UNION ALL {new}")
+        con.execute(f"DELETE FROM {STATE_TABLE}")
+        con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) SELECT * FROM _status_all ORDER BY conversation_id")
+        con.execute("DROP TABLE _status_all")
+    return rows + after[0]
 
 
 SEG_COLUMNS = ("conversation_id", "seg", "value", "entered_at", "set_actor", "next_value", "next_at", "next_actor",
