@@ -43,8 +43,9 @@ class Page:
 # past that time, so the sort sees a page's worth of rows, not the contact's 100k (nothing is materialized).
 # `conversations` is the contact's own conversations; the name stands for the table inside the ticket joins too,
 # which read only their contact_id there (a contact name the timeline does not show), so they scan no more of it.
-# The ticket channel reads the messages table, as tickets() does: the page's few tickets are then the hash side
-# (the contact's messages, estimated at a handful, would be hashed whole for a contact with 100k).
+# The ticket joins read the ticket rows already found (no second scan of tickets) and, for the channel, the messages
+# table as tickets() does, only in the conversations of the page's tickets: the contact's messages, estimated at a
+# handful, would be hashed whole for a contact with 100k.
 _ITEMS = """
 WITH conversations AS MATERIALIZED (
     SELECT conversation_id, contact_id FROM main.conversations WHERE contact_id = $contact_id
@@ -88,15 +89,18 @@ event_items AS (
     WHERE {after}
     ORDER BY "at" {order}, kind_rank {order}, item_id {order} LIMIT $limit
 ),
+ticket_rows AS MATERIALIZED (
+    SELECT * FROM (SELECT *, resolved_at AS "at", ticket_id AS item_id, list_position({kinds}, 'ticket') AS kind_rank
+                   FROM tickets
+                   WHERE conversation_id IN (SELECT conversation_id FROM shown) AND resolved_at <= $as_of)
+    WHERE {after}
+    ORDER BY "at" {order}, kind_rank {order}, item_id {order} LIMIT $limit
+),
 ticket_items AS (
     SELECT "at", 'ticket' AS kind, conversation_id, NULL::VARCHAR AS channel, NULL::VARCHAR AS direction,
            NULL::VARCHAR AS sender_type, resolved_by AS agent_id, NULL::VARCHAR AS body,
            NULL::VARCHAR AS event_kind, NULL::VARCHAR AS value, NULL::VARCHAR AS from_agent, item_id, kind_rank
-    FROM (SELECT *, resolved_at AS "at", ticket_id AS item_id, list_position({kinds}, 'ticket') AS kind_rank
-          FROM tickets
-          WHERE conversation_id IN (SELECT conversation_id FROM shown) AND resolved_at <= $as_of)
-    WHERE {after}
-    ORDER BY "at" {order}, kind_rank {order}, item_id {order} LIMIT $limit
+    FROM ticket_rows
 ),
 page AS MATERIALIZED (
     SELECT * FROM (SELECT * FROM message_items UNION ALL SELECT * FROM event_items
@@ -156,8 +160,10 @@ def _sql(channels: bool, cursor: bool, direction: str) -> str:
         beyond=">=" if older else "<=", order="DESC" if older else "ASC",
         kinds="[" + ", ".join(f"'{k}'" for k in KINDS) + "]",
         tickets=TICKET_JOINS_SQL.format(
-            tickets="(SELECT * FROM tickets WHERE ticket_id IN (SELECT item_id FROM page WHERE kind = 'ticket'))",
-            messages="messages"))
+            tickets="(SELECT * EXCLUDE (\"at\", item_id, kind_rank) FROM ticket_rows "
+                    "WHERE ticket_id IN (SELECT item_id FROM page WHERE kind = 'ticket'))",
+            messages="(SELECT * FROM messages "
+                     "WHERE conversation_id IN (SELECT conversation_id FROM page WHERE kind = 'ticket'))"))
 
 
 def timeline(source: Source, contact_id: str, channels: Iterable[str] | str = (), cursor: str | None = None,
