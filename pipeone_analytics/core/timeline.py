@@ -73,7 +73,8 @@ message_items AS (
 evs AS (
     -- from_agent: the value of the conversation's assignment before (one ordered window, no partitions: each
     -- conversation's assignments come last among its events, so the row before one is the assignment before it)
-    SELECT *, CASE WHEN kind = 'assigned' AND lag(kind) OVER w = 'assigned' AND lag(conversation_id) OVER w = conversation_id
+    SELECT *, CASE WHEN kind = 'assigned' AND lag(kind) OVER w = 'assigned'
+                        AND lag(conversation_id) OVER w = conversation_id
                    THEN lag(nullif(value, '')) OVER w END AS from_agent
     FROM events WHERE conversation_id IN (SELECT conversation_id FROM shown) AND "at" <= $as_of
     WINDOW w AS (ORDER BY conversation_id, kind = 'assigned', "at", event_id)

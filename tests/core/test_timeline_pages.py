@@ -103,7 +103,8 @@ def test_channel_filter_with_a_cursor_both_ways() -> None:
 def test_ticket_and_transfer_fields_at_the_tie() -> None:
     items = timeline(tie_scenario().store(), "k1").items.set_index("item_id")
     # the ticket's channel: c1's last message that is not a note at or before 10:00 is the automation m5 (sms)
-    assert (items.loc["t4", "channel"], items.loc["t4", "agent_name"], items.loc["t4", "note"]) == ("sms", "Bruno", "ok")
+    assert (items.loc["t4", "channel"], items.loc["t4", "agent_name"], items.loc["t4", "note"]) == (
+        "sms", "Bruno", "ok")
     assert (items.loc["e2", "from_agent"], items.loc["e2", "value"]) == ("a1", "a2")
     assert pd.isna(items.loc["e1", "from_agent"])
 
