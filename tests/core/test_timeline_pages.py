@@ -143,14 +143,19 @@ def test_messages_without_contact_id_messages_in_another_contacts_conversation_a
     s.inbound("c1", "2026-11-02 09:30", message_id="m4")
     s.event("c1", "2026-11-02 11:30", "status_changed", "on_hold")      # e2, after as_of
     s.inbound("c1", "2026-11-02 12:00", message_id="m5")                 # after as_of
+    s.ticket("c9", "2026-11-02 09:25", type="incident", note="in c9")    # t3, in k2's conversation
     store = s.store()
     as_of = Filters(as_of="2026-11-02 11:00")
-    # k1: m1 (its conversation, no contact id), m2 (its own message elsewhere) and that conversation's event
-    assert ids(timeline(store, "k1", filters=as_of)) == ["m1", "m2", "e1", "m4"]
-    assert ids(timeline(store, "k1")) == ["m1", "m2", "e1", "m4", "e2", "m5"]
-    assert ids(timeline(store, "k1", filters=as_of, limit=2)) == ["e1", "m4"]
-    # k2: its own message and its conversation's event, not k1's message m2
-    assert ids(timeline(store, "k2", filters=as_of)) == ["m3", "e1"]
+    # k1: m1 (its conversation, no contact id), m2 (its own message elsewhere) and that conversation's event and
+    # ticket, whose channel is c9's last message at or before 09:25 (m3, whatsapp)
+    page = timeline(store, "k1", filters=as_of)
+    assert ids(page) == ["m1", "m2", "e1", "t3", "m4"]
+    t3 = page.items.set_index("item_id").loc["t3"]
+    assert (t3["ticket_type"], t3["note"], t3["channel"]) == ("incident", "in c9", "whatsapp")
+    assert ids(timeline(store, "k1")) == ["m1", "m2", "e1", "t3", "m4", "e2", "m5"]
+    assert ids(timeline(store, "k1", filters=as_of, limit=2)) == ["t3", "m4"]
+    # k2: its own message and its conversation's event and ticket, not k1's message m2
+    assert ids(timeline(store, "k2", filters=as_of)) == ["m3", "e1", "t3"]
 
 
 def test_assignment_chain_with_other_events_between_and_two_conversations() -> None:
