@@ -14,9 +14,13 @@ ordered pair, an equal pair gives 0, and a missing start or end gives NULL.
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import uuid
 import zoneinfo
+from typing import Iterator
+
 import duckdb
 import holidays as holidays_package
 import numpy as np
@@ -27,9 +31,9 @@ from ..store import Store
 
 # Offsets are sampled this often to find a timezone's transitions (no real zone changes twice within it).
 _SAMPLE = pd.Timedelta(hours=6)
-# Days of margin added around the moments of add_business_seconds, so every lookup lands inside the table.
+# Days of margin added around the moments of a business clock, so every lookup lands inside its table.
 _MARGIN_DAYS = 2
-# add_business_seconds joins by equal time buckets up to this many, else by ASOF on the intervals.
+# A business clock joins by equal time buckets up to this many, else by ASOF on the intervals.
 _MAX_BUCKETS = 5_000_000
 _HOUR_US = 3_600_000_000
 
@@ -142,12 +146,61 @@ def _lookup(intervals: pd.DataFrame, lo_us: int, hi_us: int) -> tuple[pd.DataFra
         "inside": before & (moments < end_us[at])}), {"base": base, "size": size}
 
 
+@dataclasses.dataclass(frozen=True)
+class BusinessClock:
+    """Cumulative business time B(t) of a registered lookup table, so that business seconds = B(end) - B(start).
+
+    Only moments inside the range the clock was made for may be looked up (see business_clock).
+    """
+
+    table: str
+    params: dict[str, int]  # bound parameters of its SQL: the bucket base and size (none for the ASOF form)
+
+    def joins(self, start: str, end: str) -> str:
+        """The join clauses that look up B(start) and B(end) (SQL expressions over the tables joined before)."""
+        if not self.params:
+            return (f"ASOF LEFT JOIN {self.table} _b_start ON {start} >= _b_start.start_at "
+                    f"ASOF LEFT JOIN {self.table} _b_end ON {end} >= _b_end.start_at")
+        return (f"LEFT JOIN {self.table} _b_start ON _b_start.k = (epoch_us({start}) - $business_base) // $business_size "
+                f"LEFT JOIN {self.table} _b_end ON _b_end.k = (epoch_us({end}) - $business_base) // $business_size")
+
+    def _cum(self, moment: str, lookup: str) -> str:
+        if not self.params:
+            return f"coalesce({lookup}.cum_us + least(epoch_us({moment}), {lookup}.end_us) - {lookup}.start_us, 0)"
+        return (f"({lookup}.cum_us + CASE WHEN {lookup}.inside "
+                f"THEN epoch_us({moment}) - ($business_base + {lookup}.k * $business_size) ELSE 0 END)")
+
+    def seconds(self, start: str, end: str) -> str:
+        """SQL: business seconds from start to end (DOUBLE; NULL when either is NULL), over joins(start, end)."""
+        return (f"CASE WHEN {start} IS NOT NULL AND {end} IS NOT NULL "
+                f"THEN ({self._cum(end, '_b_end')} - {self._cum(start, '_b_start')}) / 1e6 END")
+
+
+@contextlib.contextmanager
+def business_clock(con: duckdb.DuckDBPyConnection, settings: Settings, lo: pd.Timestamp,
+                   hi: pd.Timestamp) -> Iterator[BusinessClock]:
+    """B(t) for every moment t in [lo, hi], registered on con while the block runs (see _lookup).
+
+    Business seconds of many pairs then cost two joins against a small table inside any query:
+    `SELECT <clock.seconds(s, e)> FROM t <clock.joins(s, e)>`, run with clock.params.
+    """
+    first = lo.tz_convert(settings.timezone).date() - dt.timedelta(days=_MARGIN_DAYS)
+    last = hi.tz_convert(settings.timezone).date() + dt.timedelta(days=_MARGIN_DAYS)
+    frame, buckets = _lookup(business_intervals(settings, first, last), lo.value // 1000, hi.value // 1000)
+    name = f"_business_lookup_{uuid.uuid4().hex}"
+    con.register(name, frame)
+    try:
+        yield BusinessClock(name, {} if buckets is None else {"business_base": buckets["base"],
+                                                              "business_size": buckets["size"]})
+    finally:
+        con.unregister(name)
+
+
 def add_business_seconds(con: duckdb.DuckDBPyConnection, table: str, start_col: str, end_col: str,
                          out_col: str, settings: Settings) -> None:
     """Fill table.out_col (DOUBLE, added when missing) with business seconds from start_col to end_col.
 
-    One UPDATE joining each end to the cumulative business time of the columns' date range (see _lookup);
-    NULL in -> NULL out.
+    One UPDATE joining each end to the business clock of the columns' date range; NULL in -> NULL out.
     """
     s, e, out = _ident(start_col), _ident(end_col), _ident(out_col)
     columns = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
@@ -158,32 +211,12 @@ def add_business_seconds(con: duckdb.DuckDBPyConnection, table: str, start_col: 
     if pd.isna(lo):
         con.execute(f"UPDATE {table} SET {out} = NULL")
         return
-    first = lo.tz_convert(settings.timezone).date() - dt.timedelta(days=_MARGIN_DAYS)
-    last = hi.tz_convert(settings.timezone).date() + dt.timedelta(days=_MARGIN_DAYS)
-    frame, buckets = _lookup(business_intervals(settings, first, last), lo.value // 1000, hi.value // 1000)
-    name = f"_business_lookup_{uuid.uuid4().hex}"
-    if buckets is None:
-        def cum(t: str, lookup: str) -> str:
-            return f"coalesce({lookup}.cum_us + least(epoch_us({t}), {lookup}.end_us) - {lookup}.start_us, 0)"
-        joins = (f"ASOF LEFT JOIN {name} i_s ON t.{s} >= i_s.start_at "
-                 f"ASOF LEFT JOIN {name} i_e ON t.{e} >= i_e.start_at")
-    else:
-        def cum(t: str, lookup: str) -> str:
-            return (f"({lookup}.cum_us + CASE WHEN {lookup}.inside "
-                    f"THEN epoch_us({t}) - ($base + {lookup}.k * $size) ELSE 0 END)")
-        joins = (f"LEFT JOIN {name} i_s ON i_s.k = (epoch_us(t.{s}) - $base) // $size "
-                 f"LEFT JOIN {name} i_e ON i_e.k = (epoch_us(t.{e}) - $base) // $size")
-    con.register(name, frame)
-    try:
+    with business_clock(con, settings, lo, hi) as clock:
         con.execute(f"""
             UPDATE {table} SET {out} = b.v FROM (
-                SELECT t.rowid AS rid,
-                       CASE WHEN t.{s} IS NOT NULL AND t.{e} IS NOT NULL
-                            THEN ({cum('t.' + e, 'i_e')} - {cum('t.' + s, 'i_s')}) / 1e6 END AS v
-                FROM {table} t {joins}
-            ) b WHERE {table}.rowid = b.rid""", buckets or {})
-    finally:
-        con.unregister(name)
+                SELECT t.rowid AS rid, {clock.seconds(f"t.{s}", f"t.{e}")} AS v
+                FROM {table} t {clock.joins(f"t.{s}", f"t.{e}")}
+            ) b WHERE {table}.rowid = b.rid""", clock.params)
 
 
 def business_seconds(source: Store | Settings, pairs: pd.DataFrame) -> pd.Series:

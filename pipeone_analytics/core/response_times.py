@@ -18,6 +18,11 @@ conversation's assignee when the clock stopped (at the cut-off when open), so a 
 transfer is also reported for the new assignee (summarize(by=["assignee"])). A resolution goes to its
 resolver; time in a status to the assignee when it was entered. `team` is the team of agent_id, `category`
 the category of the cycle's ticket (the first ticket resolved within the cycle).
+
+A summary builds only what its question reads (_needed): a column that neither a breakdown key nor a filter
+uses is left NULL, and the join that would fill it (the cycle of each answered reply, the category, the
+assignee when the clock stopped, the team, the contact, a resolution's messages and channel) is not made.
+The functions that return rows build every column.
 """
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ import pandas as pd
 from ..config import Settings
 from ..errors import ValidationError
 from ..store import Store, as_store
-from .calendar import add_business_seconds
+from .calendar import add_business_seconds, business_clock
 from .filters import Filters, in_list, in_period, used_params
 from .interactions import ledger_sql
 from .status import cycles_sql, status_intervals
@@ -59,6 +64,11 @@ BY = {
     "hour": ("hour", "hour(from_at)"),
 }
 QUANTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9, "p95": 0.95}
+ALL_COLUMNS = frozenset(COLUMNS)
+# Columns every summary reads: the period's clock start, the values, and whether the row is open.
+_SUMMARY_COLUMNS = frozenset({"metric", "from_at", "to_at", "open", "seconds", "business_seconds"})
+# The ledger's messages (derived.ledger_sql): notes and automation messages make no turn.
+_TURN_MESSAGES = "sender_type NOT IN ('note', 'automation')"
 
 
 def sla_thresholds(metric: str, settings: Settings) -> tuple[int, ...]:
@@ -98,26 +108,57 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> None:
     con.execute(sql, used_params(sql, params))
 
 
-def _folded(p: str, alias: str) -> str:
+def _needed(keys: list[tuple[str, str]], params: dict) -> frozenset[str]:
+    """The metric-row columns a summary by these keys under these filters reads, with the columns the joins
+    that fill them use (the others may stay NULL)."""
+    needed = set(_SUMMARY_COLUMNS)
+    for name, expr in keys:
+        needed.add(name if expr == f'"{name}"' else "from_at")
+    if params["channels"]:
+        needed.add("channel")
+    if params["agents"]:
+        needed |= {"agent_id", "assignee_at_response"}
+    if params["teams"]:
+        needed |= {"team", "assignee_at_response"}
+    if params["categories"]:
+        needed.add("category")
+    if "category" in needed:
+        needed.add("cycle")  # the category is the cycle's
+    if "team" in needed:
+        needed.add("agent_id")  # the team is agent_id's
+    if needed & {"cycle", "assignee_at_response", "contact_id"}:
+        needed.add("conversation_id")  # they are joined by conversation
+    return frozenset(needed)
+
+
+def _pick(needed: frozenset[str], column: str, expr: str, sql_type: str = "VARCHAR") -> str:
+    """`expr AS column` when the column is needed, else a NULL of its type."""
+    return f"{expr if column in needed else f'NULL::{sql_type}'} AS {column}"
+
+
+def _folded(p: str, alias: str, params: dict) -> str:
     """SQL predicate: the row's conversation is one of {p}_cycles, the conversations folded for the period.
 
     Every metric row belongs to a cycle, so the messages, events and conversations of other conversations are
-    never needed; a semi-join drops them before the sorts, aggregates and windows below.
+    never needed; with a period start a semi-join drops them before the sorts, aggregates and windows below.
+    Without one every conversation is folded, and the predicate is TRUE.
     """
+    if params.get("start") is None:
+        return "TRUE"
     return f"{alias}.conversation_id IN (SELECT conversation_id FROM {p}_cycles)"
 
 
-def _messages_sql(p: str) -> str:
+def _messages_sql(p: str, params: dict) -> str:
     """Messages that count (DESIGN 4.1: notes and automation ignored), up to the cut-off, of folded conversations."""
     return f"""
     SELECT m.conversation_id, m.message_id, m.sent_at, m.channel, m.direction, m.agent_id
     FROM messages m
-    WHERE m.sent_at <= $as_of::TIMESTAMPTZ AND {_folded(p, "m")}
+    WHERE m.sent_at <= $as_of::TIMESTAMPTZ AND {_folded(p, "m", params)}
       AND ((m.direction = 'inbound' AND m.sender_type = 'contact')
            OR (m.direction = 'outbound' AND m.sender_type = 'agent'))"""
 
 
-def _assignees_sql(p: str) -> str:
+def _assignees_sql(p: str, params: dict) -> str:
     """The assignee over time of folded conversations, [since, until): `assigned` events, else
     conversations.assignee_id when a conversation has none (as core.status does)."""
     return f"""
@@ -125,17 +166,16 @@ def _assignees_sql(p: str) -> str:
                        'infinity'::TIMESTAMPTZ) AS until
     FROM (
         SELECT e.conversation_id, e."at" AS since, e.event_id, nullif(e.value, '') AS assignee
-        FROM events e WHERE e.kind = 'assigned' AND e."at" <= $as_of::TIMESTAMPTZ AND {_folded(p, "e")}
+        FROM events e WHERE e.kind = 'assigned' AND e."at" <= $as_of::TIMESTAMPTZ AND {_folded(p, "e", params)}
         UNION ALL
         SELECT c.conversation_id, '-infinity'::TIMESTAMPTZ, NULL, c.assignee_id FROM conversations c
-        WHERE {_folded(p, "c")}
+        WHERE {_folded(p, "c", params)}
           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.conversation_id AND e.kind = 'assigned')
     )"""
 
 
 # Conversations with activity at or after the period start. Only they can hold a row whose clock starts in
-# the period (every clock starts at a message, an event or created_at), so cycles and the ledger are folded
-# for them alone.
+# the period (every clock starts at a message, an event or created_at), so cycles are folded for them alone.
 _ACTIVE_SINCE_START = """conversation_id IN (
     SELECT conversation_id FROM messages WHERE sent_at >= $start::TIMESTAMPTZ
     UNION ALL SELECT conversation_id FROM events WHERE "at" >= $start::TIMESTAMPTZ
@@ -161,74 +201,96 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
-    """{p}_cycles, unless made already: cycles as of the cut-off, with `until` (next start or infinity) and the
-    category of the cycle's first ticket."""
+    """{p}_cycles, unless made already: cycles as of the cut-off (core.status.cycles_sql) with `until`, the next
+    cycle's start or infinity."""
     if _exists(con, f"{p}_cycles"):
         return
     _run(con, f"""
         CREATE TEMP TABLE {p}_cycles AS
-        WITH cycles AS ({cycles_sql(_scope(params))})
-        SELECT c.conversation_id, c.cycle, c.started_at, c.resolved_at, c.resolved_by, c.next_started_at,
-               coalesce(c.next_started_at, 'infinity'::TIMESTAMPTZ) AS until,
-               arg_min(t.category, (t.resolved_at, t.ticket_id)) AS category
-        FROM cycles c
-        LEFT JOIN tickets t ON t.conversation_id = c.conversation_id AND t.resolved_at <= $as_of::TIMESTAMPTZ
-             AND t.resolved_at >= c.started_at AND t.resolved_at < coalesce(c.next_started_at, 'infinity'::TIMESTAMPTZ)
-        GROUP BY ALL""", params)
-
-
-def _ledger_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
-    """{p}_ledger, unless made already: the interaction ledger as of the cut-off, each response in the cycle
-    of its reply (as core.interactions.ledger does)."""
-    if _exists(con, f"{p}_ledger"):
-        return
-    _cycles_table(con, p, params)
-    _run(con, f"""
-        CREATE TEMP TABLE {p}_ledger AS
-        SELECT l.*, c.cycle FROM ({ledger_sql(_scope(params))}) l
-        LEFT JOIN {p}_cycles c ON {_during("l", "l.to_at", "c", "started_at", "until")}""",
+        SELECT *, coalesce(next_started_at, 'infinity'::TIMESTAMPTZ) AS until FROM ({cycles_sql(_scope(params))})""",
          params)
 
 
-def _replies_sql(p: str, direction: str, metric: str) -> str:
-    """Responses of one direction from the ledger, plus open rows: a conversation's last turn that waits for
-    such a response while its cycle is unresolved (a turn closed by resolving the cycle is not open)."""
-    agent_waits = direction == "agent_reply"
+def _categories_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
+    """{p}_categories, unless made already: the category of each cycle's first ticket resolved within it by the
+    cut-off (cycles without a ticket are absent)."""
+    if _exists(con, f"{p}_categories"):
+        return
+    _run(con, f"""
+        CREATE TEMP TABLE {p}_categories AS
+        SELECT c.conversation_id, c.cycle, arg_min(t.category, (t.resolved_at, t.ticket_id)) AS category
+        FROM {p}_cycles c
+        JOIN tickets t ON t.conversation_id = c.conversation_id AND t.resolved_at <= $as_of::TIMESTAMPTZ
+             AND t.resolved_at >= c.started_at AND t.resolved_at < c.until
+        GROUP BY ALL""", params)
+
+
+def _waiting_turns_sql(p: str, direction: str, needed: frozenset[str]) -> str:
+    """The last turn of each conversation whose cycle is unresolved, when that turn waits for a `direction`
+    response: its first message, with its channel and sender (each only when needed, else NULL).
+
+    The last turn is a response of the other direction that no response answers (a response answers the turn
+    whose first message is its from_message_id), else, in a conversation of one turn (no ledger row, so all
+    its messages go one way), its first message. Only the unresolved cycles' conversations are read.
+    Columns: conversation_id, from_message_id, from_at, channel, agent_id.
+    """
+    answered, side = ("contact_reply", "inbound") if direction == "agent_reply" else ("agent_reply", "outbound")
+    unresolved = f"(SELECT conversation_id FROM {p}_cycles WHERE resolved_at IS NULL)"
+    first = "arg_min({}, create_sort_key(sent_at, 'ASC NULLS LAST', message_id, 'ASC NULLS LAST'))".format
     return f"""
-        SELECT '{metric}' AS metric, conversation_id, contact_id, cycle, from_message_id, from_at, to_message_id,
-               to_at, NULL::VARCHAR AS event_id, channel, agent_id, FALSE AS open, seconds
-        FROM {p}_ledger WHERE direction = '{direction}'
+        WITH turns AS MATERIALIZED (
+            SELECT conversation_id, direction, from_message_id, to_message_id, to_at,
+                   {_pick(needed, "channel", "channel")}, {_pick(needed, "agent_id", "agent_id")}
+            FROM interaction_ledger WHERE to_at <= $as_of::TIMESTAMPTZ AND conversation_id IN {unresolved}
+        )
+        SELECT t.conversation_id, {_pick(needed, "from_message_id", "t.to_message_id")}, t.to_at AS from_at,
+               t.channel, t.agent_id
+        FROM turns t ANTI JOIN turns r ON r.direction = '{direction}' AND r.from_message_id = t.to_message_id
+        WHERE t.direction = '{answered}'
         UNION ALL
-        SELECT '{metric}', o.conversation_id, o.contact_id, c.cycle, o.from_message_id, o.from_at, NULL, NULL, NULL,
-               o.channel, {"NULL" if agent_waits else "o.agent_id"}, TRUE, NULL
-        FROM (
-            -- the last turn's first message: the latest response of the ledger, else (a conversation of one
-            -- turn, with no ledger row) its first message; only those conversations' messages are aggregated
-            SELECT t.*, conv.contact_id FROM (
-                SELECT conversation_id,
-                       arg_max(to_message_id, (to_at, to_message_id)) AS from_message_id, max(to_at) AS from_at,
-                       arg_max(channel, (to_at, to_message_id)) AS channel,
-                       arg_max(agent_id, (to_at, to_message_id)) AS agent_id,
-                       arg_max(direction, (to_at, to_message_id)) = 'agent_reply' AS agent_turn
-                FROM {p}_ledger GROUP BY conversation_id
-                UNION ALL
-                SELECT conversation_id,
-                       arg_min(message_id, (sent_at, message_id)), min(sent_at),
-                       arg_min(channel, (sent_at, message_id)), arg_min(agent_id, (sent_at, message_id)),
-                       arg_min(direction, (sent_at, message_id)) = 'outbound'
-                FROM ({_messages_sql(p)}) m
-                ANTI JOIN (SELECT DISTINCT conversation_id FROM {p}_ledger) l USING (conversation_id)
-                GROUP BY conversation_id
-            ) t
-            LEFT JOIN conversations conv USING (conversation_id)
-        ) o
-        LEFT JOIN {p}_cycles c ON {_during("o", "o.from_at", "c", "started_at", "until")}
-        WHERE {"NOT " if agent_waits else ""}o.agent_turn AND c.resolved_at IS NULL"""
+        SELECT conversation_id, {_pick(needed, "from_message_id", first("message_id"))}, min(sent_at),
+               {_pick(needed, "channel", first("channel"))}, {_pick(needed, "agent_id", first("agent_id"))}
+        FROM messages
+        WHERE sent_at <= $as_of::TIMESTAMPTZ AND {_TURN_MESSAGES} AND conversation_id IN (
+            SELECT conversation_id FROM {unresolved} ANTI JOIN turns USING (conversation_id))
+        GROUP BY conversation_id HAVING min(direction) = '{side}'"""
 
 
-def _first_responses_sql(p: str) -> str:
+def _replies_sql(p: str, direction: str, metric: str, needed: frozenset[str]) -> str:
+    """Responses of one direction from the ledger, plus open rows: a conversation's last turn that waits for
+    such a response while its cycle is unresolved (a turn closed by resolving the cycle is not open).
+
+    An answered row's cycle (the cycle of its response) is joined only when needed; an open row's cycle is the
+    unresolved one, the last of its conversation (a cycle ends only by leaving `resolved`)."""
+    agent_waits = direction == "agent_reply"
+    cycled = "cycle" in needed
+    contact = "contact_id" in needed
+
+    def pick(column: str, sql_type: str = "VARCHAR") -> str:
+        return _pick(needed, column, f"l.{column}", sql_type)
     return f"""
-        WITH msgs AS ({_messages_sql(p)}),
+        SELECT '{metric}' AS metric, {pick("conversation_id")}, {pick("contact_id")},
+               {"c.cycle" if cycled else "NULL::BIGINT"} AS cycle, {pick("from_message_id")}, l.from_at,
+               {pick("to_message_id")}, l.to_at, NULL::VARCHAR AS event_id, {pick("channel")}, {pick("agent_id")},
+               FALSE AS open, l.seconds
+        FROM interaction_ledger l
+        {f"LEFT JOIN {p}_cycles c ON {_during('l', 'l.to_at', 'c', 'started_at', 'until')}" if cycled else ""}
+        WHERE l.to_at <= $as_of::TIMESTAMPTZ AND l.direction = '{direction}' AND {in_period('l.from_at')}
+        UNION ALL
+        SELECT '{metric}', {_pick(needed, "conversation_id", "o.conversation_id")}, {"conv.contact_id" if contact else "NULL"},
+               u.cycle, o.from_message_id, o.from_at, NULL, NULL, NULL, o.channel, {"NULL" if agent_waits else "o.agent_id"},
+               TRUE, NULL
+        FROM ({_waiting_turns_sql(p, direction, needed)}) o
+        JOIN {p}_cycles u ON u.conversation_id = o.conversation_id AND u.resolved_at IS NULL
+             AND o.from_at >= u.started_at
+        {"LEFT JOIN conversations conv ON conv.conversation_id = o.conversation_id" if contact else ""}
+        WHERE {in_period('o.from_at')}"""
+
+
+def _first_responses_sql(p: str, needed: frozenset[str], params: dict) -> str:
+    contact = "contact_id" in needed
+    return f"""
+        WITH msgs AS ({_messages_sql(p, params)}),
         inbound AS (
             SELECT m.conversation_id, c.cycle, arg_min(m.message_id, (m.sent_at, m.message_id)) AS message_id,
                    min(m.sent_at) AS sent_at, arg_min(m.channel, (m.sent_at, m.message_id)) AS channel
@@ -250,16 +312,21 @@ def _first_responses_sql(p: str) -> str:
             ASOF LEFT JOIN (SELECT * FROM msgs WHERE direction = 'outbound') a
                 ON a.conversation_id = s.conversation_id AND a.sent_at >= s.from_at
         )
-        SELECT 'first_response_time' AS metric, a.conversation_id, conv.contact_id, a.cycle, a.from_message_id,
-               a.from_at, a.to_message_id, a.to_at, NULL::VARCHAR AS event_id,
+        SELECT 'first_response_time' AS metric, a.conversation_id, {_pick(needed, "contact_id", "conv.contact_id")},
+               a.cycle, a.from_message_id, a.from_at, a.to_message_id, a.to_at, NULL::VARCHAR AS event_id,
                CASE WHEN a.to_at IS NULL THEN a.from_channel ELSE coalesce(a.to_channel, a.from_channel) END
                    AS channel,
                CASE WHEN a.to_at IS NOT NULL THEN a.agent_id END AS agent_id, a.to_at IS NULL AS open,
                (epoch_us(a.to_at) - epoch_us(a.from_at)) / 1e6 AS seconds
-        FROM answered a LEFT JOIN conversations conv USING (conversation_id)"""
+        FROM answered a
+        {"LEFT JOIN conversations conv USING (conversation_id)" if contact else ""}"""
 
 
-def _resolutions_sql(p: str) -> str:
+def _resolutions_sql(p: str, needed: frozenset[str], params: dict) -> str:
+    """Resolution rows; the cycle's first message, the resolved event, the channel and the contact only when
+    needed."""
+    start_message, event, channel = ("from_message_id" in needed, "event_id" in needed, "channel" in needed)
+    contact = "contact_id" in needed
     return f"""
         WITH resolved_events AS (
             SELECT conversation_id, "at", min(event_id) AS event_id FROM events
@@ -268,54 +335,85 @@ def _resolutions_sql(p: str) -> str:
         ),
         start_messages AS (
             SELECT c.conversation_id, c.cycle, min(m.message_id) AS message_id
-            FROM {p}_cycles c JOIN (SELECT * FROM messages m WHERE {_folded(p, "m")}) m
+            FROM {p}_cycles c JOIN (SELECT * FROM messages m WHERE {_folded(p, "m", params)}) m
                 ON m.conversation_id = c.conversation_id AND m.sent_at = c.started_at AND m.sender_type <> 'note'
             GROUP BY ALL
         ),
         rows AS (
-            SELECT c.*, sm.message_id AS from_message_id, e.event_id,
+            SELECT c.*, {_pick(needed, "from_message_id", "sm.message_id")}, {_pick(needed, "event_id", "e.event_id")},
                    coalesce(c.resolved_at, $as_of::TIMESTAMPTZ) AS channel_at
             FROM {p}_cycles c
-            LEFT JOIN start_messages sm USING (conversation_id, cycle)
-            LEFT JOIN resolved_events e ON e.conversation_id = c.conversation_id AND e."at" = c.resolved_at
+            {"LEFT JOIN start_messages sm USING (conversation_id, cycle)" if start_message else ""}
+            {'LEFT JOIN resolved_events e ON e.conversation_id = c.conversation_id AND e."at" = c.resolved_at'
+             if event else ""}
         )
-        SELECT 'resolution_time' AS metric, r.conversation_id, conv.contact_id, r.cycle, r.from_message_id,
-               r.started_at AS from_at, NULL::VARCHAR AS to_message_id, r.resolved_at AS to_at, r.event_id,
-               ch.channel, r.resolved_by AS agent_id, r.resolved_at IS NULL AS open,
+        SELECT 'resolution_time' AS metric, r.conversation_id, {_pick(needed, "contact_id", "conv.contact_id")},
+               r.cycle, r.from_message_id, r.started_at AS from_at, NULL::VARCHAR AS to_message_id,
+               r.resolved_at AS to_at, r.event_id, {_pick(needed, "channel", "ch.channel")},
+               r.resolved_by AS agent_id, r.resolved_at IS NULL AS open,
                (epoch_us(r.resolved_at) - epoch_us(r.started_at)) / 1e6 AS seconds
         FROM rows r
-        LEFT JOIN conversations conv USING (conversation_id)
-        ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages m
-                        WHERE sender_type <> 'note' AND {_folded(p, "m")}) ch
-            ON ch.conversation_id = r.conversation_id AND r.channel_at >= ch.sent_at"""
+        {"LEFT JOIN conversations conv USING (conversation_id)" if contact else ""}
+        {f'''ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages m
+                        WHERE sender_type <> 'note' AND {_folded(p, "m", params)}) ch
+            ON ch.conversation_id = r.conversation_id AND r.channel_at >= ch.sent_at''' if channel else ""}"""
+
+
+def _clock_range(con: duckdb.DuckDBPyConnection, params: dict) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Bounds of every moment a metric row can hold: from the earliest message, event or conversation creation
+    to the cut-off (rows hold nothing after it)."""
+    hi = pd.Timestamp(params["as_of"])
+    lo = con.execute("""SELECT least((SELECT min(sent_at) FROM messages), (SELECT min("at") FROM events),
+                                     (SELECT min(created_at) FROM conversations))::TIMESTAMPTZ AS lo""").df()["lo"][0]
+    return (hi, hi) if pd.isna(lo) or lo > hi else (pd.Timestamp(lo), hi)
+
+
+@contextlib.contextmanager
+def _metric_rows(con: duckdb.DuckDBPyConnection, p: str, metric: str, params: dict, settings: Settings,
+                 needed: frozenset[str] = ALL_COLUMNS) -> Iterator[tuple[str, dict]]:
+    """The SELECT of the metric's rows (COLUMNS) in the period, filtered, with business seconds, and its bound
+    parameters, valid while the block runs; the columns not `needed` (and the joins behind them) are NULL."""
+    _cycles_table(con, p, params)
+    if metric in ("reply_time", "contact_reply_time"):
+        rows = _replies_sql(p, "agent_reply" if metric == "reply_time" else "contact_reply", metric, needed)
+    elif metric == "first_response_time":
+        rows = _first_responses_sql(p, needed, params)
+    else:
+        rows = _resolutions_sql(p, needed, params)
+    category, team, assignee = ("category" in needed, "team" in needed, "assignee_at_response" in needed)
+    if category:
+        _categories_table(con, p, params)
+    joins = [f"LEFT JOIN {p}_categories c USING (conversation_id, cycle)" if category else "",
+             "LEFT JOIN agents ag ON ag.agent_id = r.agent_id" if team else "",
+             f"""LEFT JOIN ({_assignees_sql(p, params)}) asg
+                 ON {_during("r", "coalesce(r.to_at, $as_of::TIMESTAMPTZ)", "asg", "since", "until")}"""
+             if assignee else ""]
+    where = [in_period("r.from_at")]
+    if params["channels"]:
+        where.append(in_list("r.channel", "channels"))
+    if params["agents"]:
+        where.append(f"({in_list('r.agent_id', 'agents')} OR list_contains($agents::VARCHAR[], asg.assignee))")
+    if params["teams"]:
+        where.append(f"""({in_list('ag.team', 'teams')} OR asg.assignee IN (
+                           SELECT agent_id FROM agents WHERE list_contains($teams::VARCHAR[], team)))""")
+    if params["categories"]:
+        where.append(in_list("c.category", "categories"))
+    with business_clock(con, settings, *_clock_range(con, params)) as clock:
+        sql = f"""
+            SELECT r.metric, r.conversation_id, r.contact_id, r.cycle, r.from_message_id, r.from_at, r.to_message_id,
+                   r.to_at, r.event_id, r.channel, r.agent_id,
+                   {_pick(needed, "assignee_at_response", "asg.assignee")}, {_pick(needed, "team", "ag.team")},
+                   {_pick(needed, "category", "c.category")}, r.open, r.seconds,
+                   {clock.seconds("r.from_at", "r.to_at")} AS business_seconds
+            FROM ({rows}) r {" ".join(joins)} {clock.joins("r.from_at", "r.to_at")}
+            WHERE {" AND ".join(where)}"""
+        yield sql, used_params(sql, params) | clock.params
 
 
 def _metric_table(con: duckdb.DuckDBPyConnection, p: str, metric: str, params: dict, settings: Settings) -> str:
-    """Create {p}_{metric} with the metric's rows (COLUMNS) in the period, filtered, with business seconds."""
-    _cycles_table(con, p, params)
-    if metric in ("reply_time", "contact_reply_time"):
-        _ledger_table(con, p, params)
-        rows = _replies_sql(p, "agent_reply" if metric == "reply_time" else "contact_reply", metric)
-    elif metric == "first_response_time":
-        rows = _first_responses_sql(p)
-    else:
-        rows = _resolutions_sql(p)
-    _run(con, f"""
-        CREATE TEMP TABLE {p}_{metric} AS
-        SELECT r.metric, r.conversation_id, r.contact_id, r.cycle, r.from_message_id, r.from_at, r.to_message_id,
-               r.to_at, r.event_id, r.channel, r.agent_id, asg.assignee AS assignee_at_response, ag.team,
-               c.category, r.open, r.seconds, NULL::DOUBLE AS business_seconds
-        FROM ({rows}) r
-        LEFT JOIN {p}_cycles c USING (conversation_id, cycle)
-        LEFT JOIN agents ag ON ag.agent_id = r.agent_id
-        LEFT JOIN ({_assignees_sql(p)}) asg
-            ON {_during("r", "coalesce(r.to_at, $as_of::TIMESTAMPTZ)", "asg", "since", "until")}
-        WHERE {in_period('r.from_at')} AND {in_list('r.channel', 'channels')}
-          AND ({in_list('r.agent_id', 'agents')} OR list_contains($agents::VARCHAR[], asg.assignee))
-          AND ({in_list('ag.team', 'teams')} OR asg.assignee IN (
-                SELECT agent_id FROM agents WHERE list_contains($teams::VARCHAR[], team)))
-          AND {in_list('c.category', 'categories')}""", params)
-    add_business_seconds(con, f"{p}_{metric}", "from_at", "to_at", "business_seconds", settings)
+    """Create {p}_{metric} with every column of the metric's rows (_metric_rows); its name."""
+    with _metric_rows(con, p, metric, params, settings) as (sql, bound):
+        con.execute(f"CREATE TEMP TABLE {p}_{metric} AS {sql}", bound)
     return f"{p}_{metric}"
 
 
@@ -377,6 +475,7 @@ def time_in_status(source: Source, filters: Filters | None = None) -> pd.DataFra
     intervals = status_intervals(store, Filters(start=filters.start, end=filters.end, as_of=params["as_of"]))
     with store.read() as con, _scratch(con) as p:
         _cycles_table(con, p, params)
+        _categories_table(con, p, params)
         con.register(f"{p}_intervals", intervals)
         _run(con, f"""
             CREATE TEMP TABLE {p}_time_in_status AS
@@ -386,10 +485,10 @@ def time_in_status(source: Source, filters: Filters | None = None) -> pd.DataFra
                    NULL::DOUBLE AS business_seconds
             FROM {p}_intervals i
             LEFT JOIN conversations conv USING (conversation_id)
-            LEFT JOIN {p}_cycles c USING (conversation_id, cycle)
-            LEFT JOIN ({_assignees_sql(p)}) asg ON {_during("i", "i.entered_at", "asg", "since", "until")}
+            LEFT JOIN {p}_categories c USING (conversation_id, cycle)
+            LEFT JOIN ({_assignees_sql(p, params)}) asg ON {_during("i", "i.entered_at", "asg", "since", "until")}
             ASOF LEFT JOIN (SELECT conversation_id, sent_at, channel FROM messages m
-                            WHERE sender_type <> 'note' AND {_folded(p, "m")}) ch
+                            WHERE sender_type <> 'note' AND {_folded(p, "m", params)}) ch
                 ON ch.conversation_id = i.conversation_id AND i.entered_at >= ch.sent_at
             LEFT JOIN agents ag ON ag.agent_id = asg.assignee
             WHERE {in_list('ch.channel', 'channels')} AND {in_list('asg.assignee', 'agents')}
@@ -416,23 +515,34 @@ def _summary_sql(relation: str, by: list[tuple[str, str]], thresholds: Sequence[
     """The aggregate SELECT over relation and its parameters (the thresholds, bound as $t0, $t1, ...)."""
     keys = [f"{expr} AS {name}" for name, expr in by]
     stats = ["count(seconds) AS count", "count(*) FILTER (WHERE open) AS open"]
+    shown = [name for name, _ in by] + ["count", "open"]
+    quantiles = ", ".join(str(q) for q in QUANTILES.values())
     for prefix, column in (("", "seconds"), ("business_", "business_seconds")):
-        stats.append(f"avg({column}) AS {prefix}mean")
-        stats += [f"quantile_cont({column}, {q}) AS {prefix}{name}" for name, q in QUANTILES.items()]
+        # One quantile_cont with the list of quantiles sorts each group's values once, not once per quantile.
+        stats += [f"avg({column}) AS {prefix}mean", f"quantile_cont({column}, [{quantiles}]) AS _{prefix}q"]
         stats += [f"avg(({column} <= $t{i})::DOUBLE) AS {prefix}within_{int(t)}s" for i, t in enumerate(thresholds)]
+        shown += [f"{prefix}mean", *[f"_{prefix}q[{i + 1}] AS {prefix}{name}" for i, name in enumerate(QUANTILES)],
+                  *[f"{prefix}within_{int(t)}s" for t in thresholds]]
     positions = ", ".join(str(i + 1) for i in range(len(by)))
-    group = f" GROUP BY {positions} ORDER BY {positions} NULLS LAST" if by else ""
-    return f"SELECT {', '.join(keys + stats)} FROM {relation}{group}", {f"t{i}": t for i, t in enumerate(thresholds)}
+    group = f" GROUP BY {positions}" if by else ""
+    order = f" ORDER BY {positions} NULLS LAST" if by else ""
+    return (f"SELECT {', '.join(shown)} FROM (SELECT {', '.join(keys + stats)} FROM {relation}{group}){order}",
+            {f"t{i}": t for i, t in enumerate(thresholds)})
 
 
 def _summaries(store: Store, metrics: Sequence[str], keys: list[tuple[str, str]],
                filters: Filters | None) -> list[pd.DataFrame]:
-    """summarize() of several response metrics in one connection, sharing the cycles and the ledger."""
+    """summarize() of several response metrics in one connection, sharing the cycles; each metric's rows hold
+    only the columns the keys and filters need (_needed)."""
     params = _params(store, filters)
+    needed = _needed(keys, params)
+    out = []
     with store.read() as con, _scratch(con) as p:
-        return [con.execute(*_summary_sql(_metric_table(con, p, metric, params, store.settings), keys,
-                                          sla_thresholds(metric, store.settings))).df()
-                for metric in metrics]
+        for metric in metrics:
+            with _metric_rows(con, p, metric, params, store.settings, needed) as (rows, bound):
+                sql, thresholds = _summary_sql(f"({rows})", keys, sla_thresholds(metric, store.settings))
+                out.append(con.execute(sql, bound | thresholds).df())
+    return out
 
 
 def summarize(frame_or_metric: pd.DataFrame | str, by: Sequence[str] | str | None = None,
@@ -490,7 +600,6 @@ def outliers(source: Source, metric: str, filters: Filters | None = None, n: int
     params = _params(store, filters) | {"n": int(n)}
     with store.read() as con, _scratch(con) as p:
         table = _metric_table(con, p, metric, params, store.settings)
-        _ledger_table(con, p, params)
         sql = f"""
             WITH slow AS (
                 SELECT row_number() OVER (ORDER BY seconds DESC, conversation_id, cycle, from_at) AS rank, *
@@ -499,7 +608,7 @@ def outliers(source: Source, metric: str, filters: Filters | None = None, n: int
             SELECT s.*, l.direction AS ledger_direction, l.from_message_id AS ledger_from_message_id,
                    l.from_at AS ledger_from_at, l.to_message_id AS ledger_to_message_id, l.to_at AS ledger_to_at,
                    l.seconds AS ledger_seconds
-            FROM slow s LEFT JOIN {p}_ledger l ON l.conversation_id = s.conversation_id
+            FROM slow s LEFT JOIN ({ledger_sql()}) l ON l.conversation_id = s.conversation_id
                 AND (l.to_message_id = s.to_message_id OR (l.from_at >= s.from_at AND l.to_at <= s.to_at))
             ORDER BY s.rank, l.to_at, l.to_message_id"""
         return con.execute(sql, used_params(sql, params)).df()
