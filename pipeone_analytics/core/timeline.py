@@ -111,7 +111,7 @@ page AS MATERIALIZED (
 tks AS ({tickets})
 SELECT p."at", p.kind, p.conversation_id, coalesce(p.channel, t.channel) AS channel, p.direction, p.sender_type,
        p.agent_id, a.name AS agent_name, p.body, p.event_kind, p.value, p.from_agent, t.type AS ticket_type,
-       t.category_label AS category, t.note, p.item_id, p.kind_rank
+       t.category_label AS category, t.note, p.item_id
 FROM page p
 LEFT JOIN agents a ON a.agent_id = p.agent_id
 LEFT JOIN tks t ON p.kind = 'ticket' AND t.ticket_id = p.item_id
@@ -132,13 +132,9 @@ _NEWER = ('("at" > $c_at OR ("at" = $c_at AND (kind_rank > $c_rank OR '
           '(kind_rank = $c_rank AND item_id > $c_id))))')
 
 
-def _cursor(at: pd.Timestamp, kind_rank: int, item_id: str) -> str:
-    return f"{at.isoformat()}|{int(kind_rank)}|{item_id}"
-
-
 def item_cursor(item: Mapping[str, object]) -> str:
     """The cursor of one item (a row of Page.items): pages from it, e.g. direction "newer" after the newest shown."""
-    return _cursor(item["at"], KINDS.index(str(item["kind"])) + 1, str(item["item_id"]))
+    return f"{pd.Timestamp(item['at']).isoformat()}|{KINDS.index(str(item['kind'])) + 1}|{item['item_id']}"
 
 
 def _parse_cursor(cursor: str, timezone: str) -> dict:
@@ -187,12 +183,9 @@ def timeline(source: Source, contact_id: str, channels: Iterable[str] | str = ()
         params |= _parse_cursor(cursor, store.settings.timezone)
     sql = _sql(bool(channels), cursor is not None, direction)
     frame = store.df(sql, used_params(sql, params))
-    more = len(frame) > limit
-    if more:
-        frame = frame.iloc[1:] if direction == "older" else frame.iloc[:-1]
-    frame = frame.reset_index(drop=True)
-    next_cursor = None
-    if more:
-        edge = frame.iloc[0] if direction == "older" else frame.iloc[-1]
-        next_cursor = _cursor(edge["at"], edge["kind_rank"], edge["item_id"])
-    return Page(items=frame.drop(columns="kind_rank"), next_cursor=next_cursor)
+    if len(frame) <= limit:
+        return Page(items=frame, next_cursor=None)
+    # one row more than the page: there is more; the cursor is the page's last item in that direction
+    frame = (frame.iloc[1:] if direction == "older" else frame.iloc[:-1]).reset_index(drop=True)
+    edge = 0 if direction == "older" else limit - 1
+    return Page(items=frame, next_cursor=item_cursor({k: frame[k].iat[edge] for k in ("at", "kind", "item_id")}))
