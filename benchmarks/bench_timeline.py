@@ -1,7 +1,8 @@
 """A contact's timeline with 100k messages, one page at a time: `pipeone bench timeline`.
 
 On benchmarks.bench_status.timeline_store(--timeline-messages) (contact 'big': 100k messages in 200 conversations,
-with events and tickets, among 900k messages of 90k other contacts), best of --repeat runs of timeline() for:
+with events and tickets, among 900k messages of 90k other contacts), the best wall time of --repeat runs of
+timeline(), and in the notes the least CPU time (every DuckDB thread) of as many more runs, steadier on a busy machine:
 - the fixed cost of every call: opening a read connection and running SELECT 1 (the baseline);
 - the newest page of 50 items;
 - a page 50k items back, by cursor;
