@@ -229,30 +229,47 @@ def _waiting_turns_sql(p: str, direction: str, needed: frozenset[str]) -> str:
     """The last turn of each conversation whose cycle is unresolved, when that turn waits for a `direction`
     response: its first message, with its channel and sender (each only when needed, else NULL).
 
-    The last turn is a response of the other direction that no response answers (a response answers the turn
-    whose first message is its from_message_id), else, in a conversation of one turn (no ledger row, so all
-    its messages go one way), its first message. Only the unresolved cycles' conversations are read.
+    The last turn is the latest response of the ledger (by to_at, then to_message_id, the ledger's order) when
+    that response is of the other direction, else, in a conversation of one turn (no ledger row, so all its
+    messages go one way), its first message. The latest response of each direction is found by time alone;
+    only a conversation whose two latest responses share their instant reads the message ids. Only the
+    unresolved cycles' conversations are read.
     Columns: conversation_id, from_message_id, from_at, channel, agent_id.
     """
     answered, side = ("contact_reply", "inbound") if direction == "agent_reply" else ("agent_reply", "outbound")
     unresolved = f"(SELECT conversation_id FROM {p}_cycles WHERE resolved_at IS NULL)"
+    latest = f"FILTER (WHERE direction = '{answered}')"
     first = "arg_min({}, create_sort_key(sent_at, 'ASC NULLS LAST', message_id, 'ASC NULLS LAST'))".format
     return f"""
-        WITH turns AS MATERIALIZED (
-            SELECT conversation_id, direction, from_message_id, to_message_id, to_at,
-                   {_pick(needed, "channel", "channel")}, {_pick(needed, "agent_id", "agent_id")}
+        WITH latest AS MATERIALIZED (
+            SELECT conversation_id, max(to_at) {latest} AS waiting_at,
+                   max(to_at) FILTER (WHERE direction = '{direction}') AS answered_at,
+                   {_pick(needed, "from_message_id", f"arg_max(to_message_id, to_at) {latest}")},
+                   {_pick(needed, "channel", f"arg_max(channel, to_at) {latest}")},
+                   {_pick(needed, "agent_id", f"arg_max(agent_id, to_at) {latest}")}
             FROM interaction_ledger WHERE to_at <= $as_of::TIMESTAMPTZ AND conversation_id IN {unresolved}
+            GROUP BY conversation_id
+        ),
+        tied AS (
+            SELECT l.conversation_id, any_value(t.waiting_at) AS from_at,
+                   arg_max(l.direction, l.to_message_id) = '{answered}' AS waits,
+                   max(l.to_message_id) AS from_message_id, arg_max(l.channel, l.to_message_id) AS channel,
+                   arg_max(l.agent_id, l.to_message_id) AS agent_id
+            FROM interaction_ledger l
+            JOIN latest t ON t.waiting_at = t.answered_at AND l.conversation_id = t.conversation_id
+                 AND l.to_at = t.waiting_at
+            GROUP BY l.conversation_id
         )
-        SELECT t.conversation_id, {_pick(needed, "from_message_id", "t.to_message_id")}, t.to_at AS from_at,
-               t.channel, t.agent_id
-        FROM turns t ANTI JOIN turns r ON r.direction = '{direction}' AND r.from_message_id = t.to_message_id
-        WHERE t.direction = '{answered}'
+        SELECT conversation_id, from_message_id, waiting_at AS from_at, channel, agent_id FROM latest
+        WHERE waiting_at > answered_at OR (answered_at IS NULL AND waiting_at IS NOT NULL)
+        UNION ALL
+        SELECT conversation_id, from_message_id, from_at, channel, agent_id FROM tied WHERE waits
         UNION ALL
         SELECT conversation_id, {_pick(needed, "from_message_id", first("message_id"))}, min(sent_at),
                {_pick(needed, "channel", first("channel"))}, {_pick(needed, "agent_id", first("agent_id"))}
         FROM messages
         WHERE sent_at <= $as_of::TIMESTAMPTZ AND {_TURN_MESSAGES} AND conversation_id IN (
-            SELECT conversation_id FROM {unresolved} ANTI JOIN turns USING (conversation_id))
+            SELECT conversation_id FROM {unresolved} ANTI JOIN latest USING (conversation_id))
         GROUP BY conversation_id HAVING min(direction) = '{side}'"""
 
 

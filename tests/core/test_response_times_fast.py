@@ -205,3 +205,33 @@ def test_business_seconds_the_same_by_buckets_and_by_asof(waits: Store, monkeypa
     pd.testing.assert_series_equal(by_buckets["business_seconds"], by_asof["business_seconds"])
     # answered: Tue 09:00 -> 09:10 inside business hours: 600 business seconds.
     assert by_asof.set_index("from_message_id").loc["aw-in1", "business_seconds"] == 600
+
+
+def test_latest_responses_at_one_instant_are_ordered_by_message_id() -> None:
+    s = Scenario()
+    s.contact("c1")
+    s.agent("a1")
+    # x: in 09:00, agent 10:00 (x-b), contact 10:00 (x-c): the two latest responses share 10:00; by id x-c is
+    # last, so the contact's turn x-c waits for an agent (open reply), and a1's 10:00 reply took 3600 s.
+    s.conversation("x", "c1")
+    s.inbound("x", "2024-11-11 09:00", message_id="x-a")
+    s.outbound("x", "2024-11-11 10:00", agent="a1", message_id="x-b")
+    s.inbound("x", "2024-11-11 10:00", message_id="x-c")
+    # y: in 09:00, agent 09:30, contact 10:00 (y-3), agent 10:00 (y-4): y-4 is last, so no reply waits, and
+    # a1's turn y-4 waits for the contact (open contact reply credited to a1).
+    s.conversation("y", "c1")
+    s.inbound("y", "2024-11-11 09:00", message_id="y-1")
+    s.outbound("y", "2024-11-11 09:30", agent="a1", message_id="y-2")
+    s.inbound("y", "2024-11-11 10:00", message_id="y-3", channel="sms")
+    s.outbound("y", "2024-11-11 10:00", agent="a1", message_id="y-4", channel="email")
+    store = s.store()
+    replies = rt.reply_times(store, LATER).sort_values(["conversation_id", "from_at", "open"])
+    # x: x-a -> x-b 3600 s, x-c open; y: y-1 -> y-2 1800 s, y-3 -> y-4 0 s.
+    assert listed(replies, ["conversation_id", "from_message_id", "to_message_id", "open", "seconds"]) == [
+        ["x", "x-a", "x-b", False, 3600.0], ["x", "x-c", None, True, None],
+        ["y", "y-1", "y-2", False, 1800.0], ["y", "y-3", "y-4", False, 0.0]]
+    contact = rt.contact_reply_times(store, LATER).sort_values(["conversation_id", "from_at", "open"])
+    # x: x-b -> x-c 0 s; y: y-2 -> y-3 1800 s, then y-4 waits (channel email, a1).
+    assert listed(contact, ["conversation_id", "from_message_id", "to_message_id", "agent_id", "open", "channel"]) == [
+        ["x", "x-b", "x-c", "a1", False, "whatsapp"], ["y", "y-2", "y-3", "a1", False, "sms"],
+        ["y", "y-4", None, "a1", True, "email"]]
