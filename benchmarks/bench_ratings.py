@@ -3,13 +3,16 @@
 Measures, on benchmarks.common.bench_store(N) (N messages, N / 10 contacts), all in the same run:
 - bare scan (the baseline): bench_status's SCAN, conversation_id and max(sent_at) of every message, fetched
   to pandas through Arrow, warm, best of --repeat (at least 3);
-- ratings(): core.ratings.ratings(store, as_of) end to end, DataFrame with reasons, best of --repeat;
+- ratings(): core.ratings.ratings(store, as_of) end to end, DataFrame with reasons, best of --repeat; as_of is the
+  latest message, so every contact is read from contact_engagement_totals (derived.engagement, kept by the import);
 - pandas: the same definition written plainly with groupby + shift, in a child process (so its peak RSS is
   its own): it loads the messages and contacts from the store (timed apart, not counted), then rates on the
   whole data. When the child fails (out of memory), it is run again on a sample of whole contacts with
   about --pandas-max messages, and ratings() is timed on that sample too;
-- the ledger build: derived.refresh_ledger over every conversation, on a private copy of the store (this is
-  paid by the import now, not by ratings()), for information;
+- the ledger build and the engagement build: derived.refresh_ledger and derived.engagement.refresh over every
+  conversation, each on a private copy of the store (paid by the import, not by ratings()), for information;
+- ratings() as of 7 days before the latest message: contacts with a later message are counted from the ledger
+  and the messages, the others read from the table, for information;
 - rating_history() by week over the data's last 13 weeks, for information.
 The stars of pandas and of SQL are compared contact by contact. Peak RSS of this process is noted after
 ratings() (the rating's own peak); the pandas child's peak is reported separately.
@@ -33,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_status import scan  # noqa: E402
 from benchmarks.common import Table, bench_store, peak_rss_mb, timed, writable_store  # noqa: E402
 from pipeone_analytics import derived  # noqa: E402
+from pipeone_analytics.derived import engagement  # noqa: E402
 from pipeone_analytics.config import Settings  # noqa: E402
 from pipeone_analytics.core import ratings as R  # noqa: E402
 from pipeone_analytics.core.interactions import messages_sql  # noqa: E402
@@ -114,7 +118,7 @@ def sample_store(store: Store, max_messages: int, folder: Path) -> Store:
                     "WHERE contact_id IN (SELECT contact_id FROM keep)")
         con.execute("INSERT INTO messages SELECT m.* FROM src.messages m JOIN src.conversations c USING (conversation_id) "
                     "WHERE c.contact_id IN (SELECT contact_id FROM keep)")
-        derived.refresh_ledger(con)
+        derived.refresh(con)
     return sample
 
 
@@ -124,6 +128,12 @@ def ledger_build(messages: int) -> tuple[float, int]:
         t0 = time.perf_counter()
         rows = derived.refresh_ledger(con)
         return time.perf_counter() - t0, rows
+
+
+def engagement_build(messages: int) -> tuple[float, int]:
+    """Seconds and rows of engagement.refresh over every conversation (both tables), on a private copy."""
+    with writable_store(messages) as store, store.write() as con:
+        return timed(lambda: engagement.refresh(con))
 
 
 def differ(sql: pd.DataFrame, by_pandas: pd.DataFrame) -> str:
@@ -141,7 +151,7 @@ def main() -> None:
     parser.add_argument("--pandas-max", type=int, default=1_000_000,
                         help="when pandas cannot rate the whole data, rate a sample of about this many messages")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--skip-build", action="store_true", help="do not time the ledger build")
+    parser.add_argument("--skip-build", action="store_true", help="do not time the ledger and engagement builds")
     args = parser.parse_args()
     repeat = max(3, args.repeat)
 
@@ -157,6 +167,11 @@ def main() -> None:
     stars = rated["stars"].value_counts().sort_index().to_dict()
     table.add(RATINGS, seconds, f"best of {repeat}; {len(rated):,} contacts; stars {stars}")
     rating_rss = peak_rss_mb()
+    week_ago = as_of - pd.Timedelta(days=7)
+    seconds, past = timed(lambda: R.ratings(store, as_of=week_ago), repeat)
+    counted = store.df("SELECT count(*) AS n FROM contact_engagement_totals WHERE last_at > ?", [week_ago])["n"][0]
+    table.add("ratings() as of 7 days before (information)", seconds,
+              f"best of {repeat}; {counted:,} of {len(past):,} contacts with a later message counted from the ledger")
     weeks = R.period_ends(as_of.date() - pd.Timedelta(weeks=13), as_of.date(), "week")
     seconds, hist = timed(lambda: R.rating_history(store, weeks[0], weeks[-1], "week"))
     table.add("rating_history(), weekly (information)", seconds, f"{len(weeks)} as-of dates, {len(hist):,} rows")
@@ -165,6 +180,9 @@ def main() -> None:
         seconds, rows = ledger_build(args.messages)
         table.add("ledger build: refresh_ledger(every conversation), paid at import (information)", seconds,
                   f"{rows:,} rows")
+        seconds, rows = engagement_build(args.messages)
+        table.add("engagement build: engagement.refresh(every conversation), paid at import (information)", seconds,
+                  f"{rows:,} rows (per contact, conversation and channel, plus per contact)")
     build_rss = peak_rss_mb()
 
     with tempfile.TemporaryDirectory(prefix="bench-ratings-") as folder:
@@ -189,7 +207,7 @@ def main() -> None:
                                              + (" (on the sample: pandas could not hold the whole data)"
                                                 if sample is not None else " (whole data)"),
         "peak RSS <= 2 GB": f"{rating_rss:,.0f} MB after ratings(), {history_rss:,.0f} MB after history, "
-                            f"{build_rss:,.0f} MB after the ledger build; pandas child {report['rss_mb']:,.0f} MB "
+                            f"{build_rss:,.0f} MB after the builds; pandas child {report['rss_mb']:,.0f} MB "
                             "(the 'peak RSS' line above includes the child)"})
 
 

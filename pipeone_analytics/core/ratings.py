@@ -11,6 +11,9 @@ Every contact is rated on all their messages sent up to `as_of` (inclusive):
 The rating is the highest level whose condition holds, levels 3-5 also need level 2, and an invalid
 phone forces 0. A contact is rated when it exists at as_of: created_at missing or <= as_of, or a
 message (other than a note) up to as_of.
+ratings() reads these counts from contact_engagement_totals (derived.engagement, kept by every writer) for
+each contact whose total holds as of as_of (no message after it, same day counted in the account timezone),
+and counts the others from the messages and the ledger.
 """
 from __future__ import annotations
 

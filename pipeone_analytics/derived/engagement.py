@@ -30,7 +30,7 @@ COUNTS = ("sent", "received", "interactions", "same_day", "within_30m", "within_
 TOTALS_COLUMNS = ("contact_id", "channel", "last_at", *COUNTS, "timezone")
 CONTACTS = "_engagement_contacts"  # temp table of the contacts whose totals a refresh rebuilds
 READS = frozenset({"messages", "conversations"})  # the canonical tables the counts are computed from
-MIGRATIONS = frozenset({4})  # migrations after which the whole table is rebuilt (they create or redefine it)
+MIGRATIONS = frozenset({4})  # migrations after which both tables are rebuilt whole (they create or redefine them)
 
 # A message counted as sent (DESIGN 4.1: outbound by an agent or an automation) and as received (by the contact).
 SENT_SQL = "(direction = 'outbound' AND sender_type IN ('agent', 'automation'))"
