@@ -2,8 +2,9 @@
 first, filtered and paged by a keyset cursor so that the 100,000th conversation opens as fast as the first.
 
 The state of each candidate conversation (status, assignee, unanswered flag, last channel, last activity) is
-core/status.py's own formulation (status.state_ctes) restricted to the candidates, so the list and
-status_as_of cannot disagree; only the preview (the last message, notes excluded) is the list's own.
+what status_as_of reads (derived.status.status_now_ctes: the stored fold, and a fold of the candidates with an
+input after as_of when there are any), so the list and status_as_of cannot disagree; only the preview (the last
+message, notes excluded) is the list's own.
 """
 from __future__ import annotations
 
@@ -16,25 +17,33 @@ import pandas as pd
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .filters import Filters, as_tuple, in_list, in_period, to_timestamp, used_params
-from .status import STATUS_VALUES, state_ctes
+from ..derived.status import STATE_TABLE, status_now_ctes
+from .status import STATUS_VALUES
 
 Source = Store | Mapping[str, pd.DataFrame]
 
 _IN_CAND = "conversation_id IN (SELECT conversation_id FROM cand)"
 
-# The candidates' state as core/status.py folds it, plus the preview: the last message, notes excluded.
-_STATE = f"""
-{state_ctes(_IN_CAND)},
+
+
+def _state(fold: bool) -> str:
+    """CTEs of the candidates' state as status_as_of reads it (`fold`: some conversation has an input after
+    $as_of), plus the preview: the last message, notes excluded."""
+    return f"""
+{status_now_ctes(_IN_CAND, fold, few=True)},
 previews AS (
     SELECT conversation_id, arg_max(body, (sent_at, message_id)) AS preview,
            arg_max(direction, (sent_at, message_id)) AS preview_direction,
            arg_max(sender_type, (sent_at, message_id)) AS preview_sender
-    FROM msgs WHERE sent_at <= $as_of AND sender_type <> 'note' GROUP BY conversation_id
+    FROM messages WHERE {_IN_CAND} AND sent_at <= $as_of AND sender_type <> 'note' GROUP BY conversation_id
 ),
 listed AS (
     SELECT s.*, p.preview, p.preview_direction, p.preview_sender
-    FROM state s LEFT JOIN previews p USING (conversation_id)
+    FROM status_now s LEFT JOIN previews p USING (conversation_id)
 )"""
+
+
+_UNSETTLED = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of"
 
 # Candidates: eligible conversations with any activity in the window [$w_start, $w_end] (no lower bound when
 # $w_start is NULL). Every eligible conversation whose last activity falls in the window is among them.
@@ -158,15 +167,16 @@ def conversation_list(source: Source, filters: Filters | None = None, statuses: 
     if text and conversation_ids is not None:
         raise ValidationError("give either a search or conversation ids, not both")
     with store.read() as con:
+        state = _state(con.execute(_UNSETTLED, {"as_of": params["as_of"]}).fetchall()[0][0] > 0)
         if conversation_ids is not None:
             params["ids"] = list(conversation_ids)
-            sql = f"WITH {_IDS},{_STATE},{_PAGE.format(where=where)}"
+            sql = f"WITH {_IDS},{state},{_PAGE.format(where=where)}"
             frame = con.execute(sql, used_params(sql, params)).df()
         elif text:
             params |= {"search": text, "digits": re.sub(r"\D", "", text) or None}
-            frame = _windowed(con, params, where, limit, _HITS + ",", _FOUND)
+            frame = _windowed(con, params, where, limit, _HITS + ",", _FOUND, state)
         else:
-            frame = _windowed(con, params, where, limit, "", _ALL)
+            frame = _windowed(con, params, where, limit, "", _ALL, state)
     more = len(frame) > limit
     frame = frame.iloc[:limit].reset_index(drop=True)
     next_cursor = None
@@ -176,13 +186,14 @@ def conversation_list(source: Source, filters: Filters | None = None, statuses: 
     return ListPage(items=frame, next_cursor=next_cursor)
 
 
-def _windowed(con: object, params: dict, where: str, limit: int, hits: str, eligible: str) -> pd.DataFrame:
+def _windowed(con: object, params: dict, where: str, limit: int, hits: str, eligible: str, state: str
+              ) -> pd.DataFrame:
     """The page from windows of the N latest eligible messages before the cursor, N growing until the page is
-    full; `hits` defines the CTE that `eligible` may name."""
+    full; `hits` defines the CTE that `eligible` may name, `state` the candidates' rows (_state)."""
     params = params | {"w_end": params.get("c_at") or params["as_of"]}
     if params["w_end"] > params["as_of"]:
         params["w_end"] = params["as_of"]
-    sql = f"WITH {hits}{_WINDOW.format(eligible=eligible)},{_STATE},{_PAGE.format(where=where + ' ' + _IN_WINDOW)}"
+    sql = f"WITH {hits}{_WINDOW.format(eligible=eligible)},{state},{_PAGE.format(where=where + ' ' + _IN_WINDOW)}"
     start = (f"WITH {hits.rstrip(',')} " if hits else "") + _WINDOW_START.format(eligible=eligible)
     n = (limit + 1) * WINDOW_PER_ROW
     while True:

@@ -430,23 +430,26 @@ def _merge(con: duckdb.DuckDBPyConnection, only: str) -> int:
     """Write the rows of _status_rows for the conversations kept by `only` into conversation_state, keeping it in
     conversation_id order; rows written."""
     sets = ", ".join(f"{c} = r.{c}" for c in _STORED_COLUMNS.split(", ") if c != "conversation_id")
-    rows = con.execute(f"UPDATE {STATE_TABLE} SET {sets} FROM _status_rows r "
-                       f"WHERE {STATE_TABLE}.conversation_id = r.conversation_id").fetchall()[0][0]
+    updated = con.execute(f"UPDATE {STATE_TABLE} SET {sets} FROM _status_rows r "
+                          f"WHERE {STATE_TABLE}.conversation_id = r.conversation_id").fetchall()[0][0]
     con.execute(f"DELETE FROM {STATE_TABLE} WHERE {only} AND conversation_id NOT IN "
                 "(SELECT conversation_id FROM _status_rows)")  # no longer started (an input was deleted)
-    new = f"""SELECT {_STORED_COLUMNS} FROM _status_rows r
-              WHERE NOT EXISTS (SELECT 1 FROM {STATE_TABLE} t WHERE t.conversation_id = r.conversation_id)"""
-    after = con.execute(f"SELECT count(*), coalesce(min(conversation_id) > (SELECT max(conversation_id) FROM "
-                        f"{STATE_TABLE}), TRUE) FROM ({new})").fetchall()[0]
-    if after[0] and after[1]:  # every new conversation sorts after the stored ones: appended in order
-        con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) {new} ORDER BY conversation_id")
-    elif after[0]:
+    new = con.execute("SELECT count(*) FROM _status_rows").fetchall()[0][0] - updated  # not stored yet
+    if not new:
+        return updated
+    rows = f"""SELECT {_STORED_COLUMNS} FROM _status_rows r
+               WHERE NOT EXISTS (SELECT 1 FROM {STATE_TABLE} t WHERE t.conversation_id = r.conversation_id)"""
+    if con.execute(f"SELECT coalesce(min(conversation_id) > (SELECT max(conversation_id) FROM {STATE_TABLE}), "
+                   f"TRUE) FROM ({rows})").fetchall()[0][0]:  # they sort after every stored one: appended in order
+        con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) {rows} ORDER BY conversation_id")
+    else:  # the table is written again, in order
         con.execute(f"CREATE OR REPLACE TEMP TABLE _status_all AS SELECT {_STORED_COLUMNS} FROM {STATE_TABLE} "
-                    f"UNION ALL {new}")
+                    f"UNION ALL {rows}")
         con.execute(f"DELETE FROM {STATE_TABLE}")
-        con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) SELECT * FROM _status_all ORDER BY conversation_id")
+        con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) SELECT * FROM _status_all "
+                    "ORDER BY conversation_id")
         con.execute("DROP TABLE _status_all")
-    return rows + after[0]
+    return updated + new
 
 
 SEG_COLUMNS = ("conversation_id", "seg", "value", "entered_at", "set_actor", "next_value", "next_at", "next_actor",
