@@ -34,12 +34,13 @@ import duckdb
 import pandas as pd
 
 from ..config import Settings
+from ..derived.status import CYCLES_SELECT, FEW, STATE_TABLE, changes_ctes, unsettled
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .calendar import add_business_seconds, business_clock
 from .filters import Filters, in_list, in_period, used_params
 from .interactions import ledger_sql
-from .status import cycles_sql, status_intervals
+from .status import status_intervals
 
 Source = Store | Mapping[str, pd.DataFrame]
 
@@ -200,15 +201,38 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute("SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ?", [table]).fetchall())
 
 
+def _cycles_sql(con: duckdb.DuckDBPyConnection, params: dict) -> str:
+    """The cycles as of the cut-off of the conversations worth folding (THE cycle SQL, core.status.cycles_sql):
+    their stored status changes, plus a fold of those with an input after the cut-off, made only when a count
+    finds any (as core.status.cycles does). Columns: those of cycles_sql."""
+    scope = _scope(params)
+    count = f"SELECT count(*) FROM {STATE_TABLE} WHERE {unsettled(scope)}"
+    n = con.execute(count, used_params(count, params)).fetchall()[0][0]
+    return f"WITH {changes_ctes(scope, n > 0, n <= FEW)}, {CYCLES_SELECT}"
+
+
 def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
-    """{p}_cycles, unless made already: cycles as of the cut-off (core.status.cycles_sql) with `until`, the next
-    cycle's start or infinity."""
+    """{p}_cycles, unless made already: the cycles (_cycles_sql) with `until`, the next cycle's start or
+    infinity."""
     if _exists(con, f"{p}_cycles"):
         return
     _run(con, f"""
         CREATE TEMP TABLE {p}_cycles AS
-        SELECT *, coalesce(next_started_at, 'infinity'::TIMESTAMPTZ) AS until FROM ({cycles_sql(_scope(params))})""",
+        SELECT *, coalesce(next_started_at, 'infinity'::TIMESTAMPTZ) AS until FROM ({_cycles_sql(con, params)})""",
          params)
+
+
+def _open_cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
+    """{p}_open_cycles, unless made already: the unresolved cycles (each the last of its conversation: a cycle
+    ends only by leaving `resolved`). Columns: conversation_id, cycle, started_at.
+
+    Read from {p}_cycles when made, else from the cycle SQL without the next cycle's start (not computed)."""
+    if _exists(con, f"{p}_open_cycles"):
+        return
+    cycles = f"{p}_cycles" if _exists(con, f"{p}_cycles") else f"({_cycles_sql(con, params)})"
+    _run(con, f"""
+        CREATE TEMP TABLE {p}_open_cycles AS
+        SELECT conversation_id, cycle, started_at FROM {cycles} WHERE resolved_at IS NULL""", params)
 
 
 def _categories_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
@@ -237,7 +261,7 @@ def _waiting_turns_sql(p: str, direction: str, needed: frozenset[str]) -> str:
     Columns: conversation_id, from_message_id, from_at, channel, agent_id.
     """
     answered, side = ("contact_reply", "inbound") if direction == "agent_reply" else ("agent_reply", "outbound")
-    unresolved = f"(SELECT conversation_id FROM {p}_cycles WHERE resolved_at IS NULL)"
+    unresolved = f"(SELECT conversation_id FROM {p}_open_cycles)"
     latest = f"FILTER (WHERE direction = '{answered}')"
     first = "arg_min({}, create_sort_key(sent_at, 'ASC NULLS LAST', message_id, 'ASC NULLS LAST'))".format
     return f"""
@@ -298,8 +322,7 @@ def _replies_sql(p: str, direction: str, metric: str, needed: frozenset[str]) ->
                u.cycle, o.from_message_id, o.from_at, NULL, NULL, NULL, o.channel, {"NULL" if agent_waits else "o.agent_id"},
                TRUE, NULL
         FROM ({_waiting_turns_sql(p, direction, needed)}) o
-        JOIN {p}_cycles u ON u.conversation_id = o.conversation_id AND u.resolved_at IS NULL
-             AND o.from_at >= u.started_at
+        JOIN {p}_open_cycles u ON u.conversation_id = o.conversation_id AND o.from_at >= u.started_at
         {"LEFT JOIN conversations conv ON conv.conversation_id = o.conversation_id" if contact else ""}
         WHERE {in_period('o.from_at')}"""
 
@@ -390,8 +413,13 @@ def _metric_rows(con: duckdb.DuckDBPyConnection, p: str, metric: str, params: di
                  needed: frozenset[str] = ALL_COLUMNS) -> Iterator[tuple[str, dict]]:
     """The SELECT of the metric's rows (COLUMNS) in the period, filtered, with business seconds, and its bound
     parameters, valid while the block runs; the columns not `needed` (and the joins behind them) are NULL."""
-    _cycles_table(con, p, params)
-    if metric in ("reply_time", "contact_reply_time"):
+    replies = metric in ("reply_time", "contact_reply_time")
+    # Replies need every cycle only for their cycle (or category), or for the assignee lookup of a period
+    # (_folded); their open rows need the unresolved cycles alone.
+    if not replies or "cycle" in needed or (params.get("start") is not None and "assignee_at_response" in needed):
+        _cycles_table(con, p, params)
+    if replies:
+        _open_cycles_table(con, p, params)
         rows = _replies_sql(p, "agent_reply" if metric == "reply_time" else "contact_reply", metric, needed)
     elif metric == "first_response_time":
         rows = _first_responses_sql(p, needed, params)
