@@ -3,12 +3,14 @@
 Measures, on benchmarks.common.bench_store(N), all in the same run:
 - bare scan (the baseline): bench_status's SCAN, conversation_id and max(sent_at) of every message, fetched
   to pandas through Arrow, warm, best of --repeat (at least 3);
-- reply times per agent: summarize("reply_time", ["agent"]) end to end in one connection: cycles, the
-  interaction ledger, open turns, business seconds by ASOF join, then count/mean/percentiles/SLA per agent;
+- reply times per agent: summarize("reply_time", ["agent"]) end to end in one connection, building only what a
+  summary by agent reads: the unresolved cycles (from the stored status changes), the stored ledger's agent
+  replies, the last turns waiting for an agent, business seconds through the business clock (two hash joins on
+  hour buckets), then count/mean/percentiles/SLA per agent, streamed (no table of rows);
 - the interaction ledger with business seconds as a DataFrame (core.interactions.ledger, every row fetched);
 - first response and resolution per agent, and reply times per weekday x hour, for information;
-- the parts, for information: the cycle fold alone (core.status.cycles_sql) and the stored ledger as of
-  the cut-off (core.interactions.ledger_sql), each counted without fetching rows;
+- the parts, for information: the cycles alone (core.status.cycles_sql: stored status changes) and the stored
+  ledger as of the cut-off (core.interactions.ledger_sql), each counted without fetching rows;
 - the ledger build: derived.refresh_ledger over every conversation on a private copy of the store (paid at
   import now, not by the audit), for information.
 Peak RSS is noted after the reply-time aggregates, after every summary, and after the ledger DataFrame (last).
