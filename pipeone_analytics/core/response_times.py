@@ -34,7 +34,7 @@ import duckdb
 import pandas as pd
 
 from ..config import Settings
-from ..derived.status import CYCLES_SELECT, FEW, STATE_TABLE, changes_ctes, unsettled
+from ..derived.status import CYCLES_SELECT, FEW, STATE_TABLE, changes_ctes
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .calendar import add_business_seconds, business_clock
@@ -206,7 +206,7 @@ def _cycles_sql(con: duckdb.DuckDBPyConnection, params: dict) -> str:
     their stored status changes, plus a fold of those with an input after the cut-off, made only when a count
     finds any (as core.status.cycles does). Columns: those of cycles_sql."""
     scope = _scope(params)
-    count = f"SELECT count(*) FROM {STATE_TABLE} WHERE {unsettled(scope)}"
+    count = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of AND {scope}"
     n = con.execute(count, used_params(count, params)).fetchall()[0][0]
     return f"WITH {changes_ctes(scope, n > 0, n <= FEW)}, {CYCLES_SELECT}"
 
