@@ -56,6 +56,7 @@ STATE_COLUMNS = ("conversation_id", "contact_id", "status", "status_since", "ass
                  "unanswered", "last_activity_at", "first_message_at", "last_message_at", "messages_in",
                  "messages_out", "last_channel")
 _STORED_COLUMNS = ", ".join(STATE_COLUMNS + ("last_ticket_type", "last_ticket_category", "horizon"))
+_ROWS = f"SELECT {_STORED_COLUMNS} FROM _status_fold WHERE seg = 0"  # the folded rows of conversation_state
 CHANGE_COLUMNS = ("conversation_id", "n", "ts", "status", "actor_id", "cause", "cycle", "left_status")
 READS = frozenset({"messages", "events", "conversations", "tickets"})  # the canonical tables of the fold
 MIGRATIONS = frozenset({3})  # migrations after which both tables are rebuilt whole (they create them)
@@ -383,7 +384,7 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
     """Rebuild the conversation_state and status_changes rows of the conversations listed in table
     `conversations` (all when None); state rows written.
 
-    One fold as of infinity of those conversations (their segment states, with the conversation facts on
+    One fold as of infinity of those conversations (their segment states, with the conversation's state row on
     segment 0, in a temp table) feeds both tables. conversation_state stays stored in conversation_id order:
     a full rebuild inserts in that order, a partial one updates rows in place and appends new
     conversations only when they sort after every stored one, else it rewrites the table in order. `since` is
@@ -394,50 +395,44 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
         f"conversation_id IN (SELECT conversation_id FROM {table_name(conversations)})")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _status_fold AS
-        WITH {_everything(_segment_ctes(only, few=False if conversations is None else None))},
+        WITH {_everything(_segment_ctes(only, few=False if conversations is None else None) + _STATE)},
         latest AS ({_everything(_TICKETS.format(only=only))})
         SELECT s.*, f.* EXCLUDE (conversation_id), t.last_ticket_type, t.last_ticket_category,
                greatest(f.last_activity_at, t.last_ticket_at) AS horizon
-        FROM seg_states s LEFT JOIN conv_facts f ON s.seg = 0 AND f.conversation_id = s.conversation_id
+        FROM seg_states s LEFT JOIN state f ON s.seg = 0 AND f.conversation_id = s.conversation_id
         LEFT JOIN latest t ON s.seg = 0 AND t.conversation_id = s.conversation_id""")
-    folded = f"""
-        seg_states AS (SELECT {", ".join(SEG_COLUMNS)} FROM _status_fold),
-        conv_facts AS (SELECT conversation_id, {", ".join(FACT_COLUMNS)} FROM _status_fold WHERE seg = 0),
-        settled AS (SELECT conversation_id, last_ticket_type, last_ticket_category, horizon FROM _status_fold
-                    WHERE seg = 0)"""
-    rows_sql = f"""
-        WITH {folded}{_STATE}
-        SELECT s.*, t.last_ticket_type, t.last_ticket_category, t.horizon
-        FROM state s JOIN settled t USING (conversation_id)"""
     if conversations is None:
         con.execute(f"DELETE FROM {STATE_TABLE}")
-        rows = con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) {rows_sql} ORDER BY conversation_id"
+        rows = con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) {_ROWS} ORDER BY conversation_id"
                            ).fetchall()[0][0]
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _status_rows AS {rows_sql}")
-        rows = _merge(con, only)
-        con.execute("DROP TABLE _status_rows")
+        rows = _merge(con, only, table_name(conversations))
     con.execute(f"DELETE FROM {CHANGES_TABLE} WHERE {only}")
     con.execute(f"""
         INSERT INTO {CHANGES_TABLE} ({", ".join(CHANGE_COLUMNS)}, horizon)
-        WITH {folded}{_CHANGES}
+        WITH seg_states AS (SELECT {", ".join(SEG_COLUMNS)} FROM _status_fold){_CHANGES},
+        settled AS (SELECT conversation_id, horizon FROM _status_fold WHERE seg = 0)
         SELECT c.*, t.horizon FROM fold_changes c JOIN settled t USING (conversation_id)""")
     con.execute("DROP TABLE _status_fold")
     return rows
 
 
-def _merge(con: duckdb.DuckDBPyConnection, only: str) -> int:
-    """Write the rows of _status_rows for the conversations kept by `only` into conversation_state, keeping it in
-    conversation_id order; rows written."""
+def _merge(con: duckdb.DuckDBPyConnection, only: str, conversations: str) -> int:
+    """Write the folded rows (_status_fold) of the conversations kept by `only` (listed in table `conversations`)
+    into conversation_state, keeping it in conversation_id order; rows written."""
     sets = ", ".join(f"{c} = r.{c}" for c in _STORED_COLUMNS.split(", ") if c != "conversation_id")
-    updated = con.execute(f"UPDATE {STATE_TABLE} SET {sets} FROM _status_rows r "
+    updated = con.execute(f"UPDATE {STATE_TABLE} SET {sets} FROM ({_ROWS}) r "
                           f"WHERE {STATE_TABLE}.conversation_id = r.conversation_id").fetchall()[0][0]
-    con.execute(f"DELETE FROM {STATE_TABLE} WHERE {only} AND conversation_id NOT IN "
-                "(SELECT conversation_id FROM _status_rows)")  # no longer started (an input was deleted)
-    new = con.execute("SELECT count(*) FROM _status_rows").fetchall()[0][0] - updated  # not stored yet
+    folded, unfolded = con.execute(
+        f"SELECT (SELECT count(*) FROM _status_fold WHERE seg = 0), (SELECT count(*) FROM {conversations} c "
+        "WHERE NOT EXISTS (SELECT 1 FROM _status_fold f WHERE f.conversation_id = c.conversation_id))").fetchall()[0]
+    if unfolded:  # listed, not started: a stored row of one is gone (an input was deleted)
+        con.execute(f"DELETE FROM {STATE_TABLE} WHERE {only} AND conversation_id NOT IN "
+                    "(SELECT conversation_id FROM _status_fold)")
+    new = folded - updated  # rows not stored yet
     if not new:
         return updated
-    rows = f"""SELECT {_STORED_COLUMNS} FROM _status_rows r
+    rows = f"""SELECT * FROM ({_ROWS}) r
                WHERE NOT EXISTS (SELECT 1 FROM {STATE_TABLE} t WHERE t.conversation_id = r.conversation_id)"""
     if con.execute(f"SELECT coalesce(min(conversation_id) > (SELECT max(conversation_id) FROM {STATE_TABLE}), "
                    f"TRUE) FROM ({rows})").fetchall()[0][0]:  # they sort after every stored one: appended in order
@@ -454,5 +449,3 @@ def _merge(con: duckdb.DuckDBPyConnection, only: str) -> int:
 
 SEG_COLUMNS = ("conversation_id", "seg", "value", "entered_at", "set_actor", "next_value", "next_at", "next_actor",
                "r_at", "r_actor", "p_at", "end_status")
-FACT_COLUMNS = ("contact_id", "snapshot", "assignee_id", "first_at", "last_activity_at", "first_message_at",
-                "last_message_at", "messages_in", "messages_out", "last_channel", "unanswered")
