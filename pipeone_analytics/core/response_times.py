@@ -34,7 +34,7 @@ import duckdb
 import pandas as pd
 
 from ..config import Settings
-from ..derived.status import CYCLES_SELECT, FEW, STATE_TABLE, changes_ctes
+from ..derived.status import CHANGES_TABLE, CYCLES_SELECT, FEW, STATE_TABLE, changes_ctes, unsettled
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .calendar import add_business_seconds, business_clock
@@ -201,14 +201,19 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute("SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ?", [table]).fetchall())
 
 
+def _unsettled(con: duckdb.DuckDBPyConnection, params: dict) -> int:
+    """How many conversations worth folding have an input after the cut-off (their stored status rows do not
+    hold; core.status folds them at read time)."""
+    count = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of AND {_scope(params)}"
+    return con.execute(count, used_params(count, params)).fetchall()[0][0]
+
+
 def _cycles_sql(con: duckdb.DuckDBPyConnection, params: dict) -> str:
     """The cycles as of the cut-off of the conversations worth folding (THE cycle SQL, core.status.cycles_sql):
     their stored status changes, plus a fold of those with an input after the cut-off, made only when a count
     finds any (as core.status.cycles does). Columns: those of cycles_sql."""
-    scope = _scope(params)
-    count = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of AND {scope}"
-    n = con.execute(count, used_params(count, params)).fetchall()[0][0]
-    return f"WITH {changes_ctes(scope, n > 0, n <= FEW)}, {CYCLES_SELECT}"
+    n = _unsettled(con, params)
+    return f"WITH {changes_ctes(_scope(params), n > 0, n <= FEW)}, {CYCLES_SELECT}"
 
 
 def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
@@ -223,16 +228,36 @@ def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
 
 
 def _open_cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
-    """{p}_open_cycles, unless made already: the unresolved cycles (each the last of its conversation: a cycle
-    ends only by leaving `resolved`). Columns: conversation_id, cycle, started_at.
+    """{p}_open_cycles, unless made already: the unresolved cycle of each conversation that has one (the last of
+    its conversation: a cycle ends only by leaving `resolved`).
 
-    Read from {p}_cycles when made, else from the cycle SQL without the next cycle's start (not computed)."""
+    Columns: conversation_id, cycle, since (a message of the conversation is in this cycle when sent at or after
+    it: the cycle's start, or -infinity for cycle 1, which starts at the first activity, before every message),
+    unanswered (the last turn is the contact's; NULL when not known from the stored state).
+    A conversation whose stored state holds as of the cut-off (horizon) is unresolved when its stored status is
+    not `resolved`, with the stored cycle and unanswered flag; only reopened ones read their cycle's start from
+    the stored status changes (core.status.cycles_sql's started_at: the cycle's first change). The others are
+    folded (_cycles_sql), when there are any.
+    """
     if _exists(con, f"{p}_open_cycles"):
         return
-    cycles = f"{p}_cycles" if _exists(con, f"{p}_cycles") else f"({_cycles_sql(con, params)})"
+    folded = "" if not _unsettled(con, params) else f"""
+        UNION ALL
+        SELECT conversation_id, cycle, started_at, NULL FROM (WITH {changes_ctes(unsettled(_scope(params)))},
+            {CYCLES_SELECT}) WHERE resolved_at IS NULL"""
     _run(con, f"""
         CREATE TEMP TABLE {p}_open_cycles AS
-        SELECT conversation_id, cycle, started_at FROM {cycles} WHERE resolved_at IS NULL""", params)
+        WITH settled AS (
+            SELECT conversation_id, cycle, unanswered FROM {STATE_TABLE}
+            WHERE horizon <= $as_of AND status <> 'resolved' AND {_scope(params)}
+        ),
+        reopened AS (
+            SELECT c.conversation_id, min(c.ts) AS since FROM {CHANGES_TABLE} c
+            JOIN settled s ON s.cycle > 1 AND s.conversation_id = c.conversation_id AND s.cycle = c.cycle
+            GROUP BY c.conversation_id
+        )
+        SELECT s.conversation_id, s.cycle, coalesce(r.since, '-infinity'::TIMESTAMPTZ) AS since, s.unanswered
+        FROM settled s LEFT JOIN reopened r USING (conversation_id){folded}""", params)
 
 
 def _categories_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
@@ -257,11 +282,13 @@ def _waiting_turns_sql(p: str, direction: str, needed: frozenset[str]) -> str:
     that response is of the other direction, else, in a conversation of one turn (no ledger row, so all its
     messages go one way), its first message. The latest response of each direction is found by time alone;
     only a conversation whose two latest responses share their instant reads the message ids. Only the
-    unresolved cycles' conversations are read.
+    conversations with an unresolved cycle whose last turn is the other side's are read (unanswered, stored
+    with the status: the last contact or agent message is inbound; these are the ledger's turn messages).
     Columns: conversation_id, from_message_id, from_at, channel, agent_id.
     """
     answered, side = ("contact_reply", "inbound") if direction == "agent_reply" else ("agent_reply", "outbound")
-    unresolved = f"(SELECT conversation_id FROM {p}_open_cycles)"
+    unresolved = (f"(SELECT conversation_id FROM {p}_open_cycles WHERE unanswered IS NULL OR "
+                  f"unanswered = {'TRUE' if direction == 'agent_reply' else 'FALSE'})")
     latest = f"FILTER (WHERE direction = '{answered}')"
     first = "arg_min({}, create_sort_key(sent_at, 'ASC NULLS LAST', message_id, 'ASC NULLS LAST'))".format
     return f"""
@@ -322,7 +349,7 @@ def _replies_sql(p: str, direction: str, metric: str, needed: frozenset[str]) ->
                u.cycle, o.from_message_id, o.from_at, NULL, NULL, NULL, o.channel, {"NULL" if agent_waits else "o.agent_id"},
                TRUE, NULL
         FROM ({_waiting_turns_sql(p, direction, needed)}) o
-        JOIN {p}_open_cycles u ON u.conversation_id = o.conversation_id AND o.from_at >= u.started_at
+        JOIN {p}_open_cycles u ON u.conversation_id = o.conversation_id AND o.from_at >= u.since
         {"LEFT JOIN conversations conv ON conv.conversation_id = o.conversation_id" if contact else ""}
         WHERE {in_period('o.from_at')}"""
 
