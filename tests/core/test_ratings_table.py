@@ -31,7 +31,8 @@ from tests.scenario import Scenario
 PHONE = "+55 11 91234-5678"
 # scenarios whose ratings() calls have no stored total to read: rows inserted without refreshing the engagement
 # tables (the CLI tests' file store), or no message at all
-COUNTED_ONLY = {"test_export_ratings_cli", "test_level_0_no_message_at_all", "test_contact_created_after_as_of_is_not_rated_yet"}
+COUNTED_ONLY = {"test_export_ratings_cli", "test_level_0_no_message_at_all",
+                "test_contact_created_after_as_of_is_not_rated_yet"}
 ROWS_ORDER = "contact_id, conversation_id, channel"
 
 
