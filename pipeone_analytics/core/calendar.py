@@ -161,8 +161,9 @@ class BusinessClock:
         if not self.params:
             return (f"ASOF LEFT JOIN {self.table} _b_start ON {start} >= _b_start.start_at "
                     f"ASOF LEFT JOIN {self.table} _b_end ON {end} >= _b_end.start_at")
-        return (f"LEFT JOIN {self.table} _b_start ON _b_start.k = (epoch_us({start}) - $business_base) // $business_size "
-                f"LEFT JOIN {self.table} _b_end ON _b_end.k = (epoch_us({end}) - $business_base) // $business_size")
+        bucket = "(epoch_us({}) - $business_base) // $business_size".format
+        return (f"LEFT JOIN {self.table} _b_start ON _b_start.k = {bucket(start)} "
+                f"LEFT JOIN {self.table} _b_end ON _b_end.k = {bucket(end)}")
 
     def _cum(self, moment: str, lookup: str) -> str:
         if not self.params:

@@ -11,16 +11,17 @@ import datetime as dt
 import uuid
 from typing import Mapping
 
+import duckdb
 import pandas as pd
 
 from ..config import Settings
 from ..derived import LEDGER_COLUMNS, LEDGER_TABLE
 from ..derived import messages_sql as _resolved_messages_sql
+from ..derived.status import CYCLES_SELECT, FEW, STATE_TABLE, changes_ctes
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .calendar import add_business_seconds
 from .filters import Filters, in_list, in_period, to_timestamp, used_params
-from .status import cycles_sql
 
 
 def end_of_day(value: dt.date | dt.datetime | str | None, settings: Settings) -> pd.Timestamp:
@@ -55,6 +56,21 @@ def ledger_sql(where: str = "TRUE") -> str:
     return f"SELECT * FROM {LEDGER_TABLE} WHERE to_at <= $as_of::TIMESTAMPTZ AND ({where})"
 
 
+def unsettled_count(con: duckdb.DuckDBPyConnection, params: dict, scope: str = "TRUE") -> int:
+    """How many conversations kept by `scope` (a constant predicate on conversation_id) have an input after
+    $as_of: their stored status rows do not hold, and reading cycles as of $as_of folds them."""
+    sql = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of AND {scope}"
+    return con.execute(sql, used_params(sql, params)).fetchall()[0][0]
+
+
+def cycles_as_of_sql(con: duckdb.DuckDBPyConnection, params: dict, scope: str = "TRUE") -> str:
+    """THE cycle SELECT (core.status.cycles_sql, same columns) of the conversations kept by `scope` as of $as_of:
+    their stored status changes, plus a fold of those with an input after $as_of, written in only when a count
+    finds any (as core.status.cycles does; cycles_sql always plans that fold)."""
+    n = unsettled_count(con, params, scope)
+    return f"WITH {changes_ctes(scope, n > 0, n <= FEW)}, {CYCLES_SELECT}"
+
+
 def ledger(source: Store | Mapping[str, pd.DataFrame], filters: Filters | None = None) -> pd.DataFrame:
     """The interaction ledger up to filters.as_of, responses in the period, channels, agents and teams.
 
@@ -65,18 +81,19 @@ def ledger(source: Store | Mapping[str, pd.DataFrame], filters: Filters | None =
     business_seconds (working time between from_at and to_at, core.calendar).
     """
     store = as_store(source)
-    filters = filters or Filters()
+    params = (filters or Filters()).params(store.settings)
     table = f"_ledger_{uuid.uuid4().hex}"
-    sql = f"""
+    with store.read() as con:
+        sql = f"""
         CREATE TEMP TABLE {table} AS
         SELECT l.conversation_id, l.contact_id, c.cycle, {', '.join('l.' + c for c in LEDGER_COLUMNS[2:])}
         FROM ({ledger_sql()}) l
-        ASOF LEFT JOIN ({cycles_sql()}) c ON c.conversation_id = l.conversation_id AND l.to_at >= c.started_at
+        ASOF LEFT JOIN ({cycles_as_of_sql(con, params)}) c
+            ON c.conversation_id = l.conversation_id AND l.to_at >= c.started_at
         WHERE {in_period('l.to_at')} AND {in_list('l.channel', 'channels')} AND {in_list('l.agent_id', 'agents')}
           AND (len($teams::VARCHAR[]) = 0 OR l.agent_id IN (
                 SELECT agent_id FROM agents WHERE list_contains($teams::VARCHAR[], team)))"""
-    with store.read() as con:
-        con.execute(sql, used_params(sql, filters.params(store.settings)))
+        con.execute(sql, used_params(sql, params))
         try:
             add_business_seconds(con, table, "from_at", "to_at", "business_seconds", store.settings)
             ordered = con.sql(f"SELECT * FROM {table} ORDER BY conversation_id, to_at, to_message_id")

@@ -34,12 +34,12 @@ import duckdb
 import pandas as pd
 
 from ..config import Settings
-from ..derived.status import CHANGES_TABLE, CYCLES_SELECT, FEW, STATE_TABLE, changes_ctes, unsettled
+from ..derived.status import CHANGES_TABLE, CYCLES_SELECT, STATE_TABLE, changes_ctes, unsettled
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .calendar import add_business_seconds, business_clock
 from .filters import Filters, in_list, in_period, used_params
-from .interactions import ledger_sql
+from .interactions import cycles_as_of_sql, ledger_sql, unsettled_count
 from .status import status_intervals
 
 Source = Store | Mapping[str, pd.DataFrame]
@@ -201,30 +201,15 @@ def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute("SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ?", [table]).fetchall())
 
 
-def _unsettled(con: duckdb.DuckDBPyConnection, params: dict) -> int:
-    """How many conversations worth folding have an input after the cut-off (their stored status rows do not
-    hold; core.status folds them at read time)."""
-    count = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of AND {_scope(params)}"
-    return con.execute(count, used_params(count, params)).fetchall()[0][0]
-
-
-def _cycles_sql(con: duckdb.DuckDBPyConnection, params: dict) -> str:
-    """The cycles as of the cut-off of the conversations worth folding (THE cycle SQL, core.status.cycles_sql):
-    their stored status changes, plus a fold of those with an input after the cut-off, made only when a count
-    finds any (as core.status.cycles does). Columns: those of cycles_sql."""
-    n = _unsettled(con, params)
-    return f"WITH {changes_ctes(_scope(params), n > 0, n <= FEW)}, {CYCLES_SELECT}"
-
-
 def _cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
-    """{p}_cycles, unless made already: the cycles (_cycles_sql) with `until`, the next cycle's start or
-    infinity."""
+    """{p}_cycles, unless made already: the cycles of the period (cycles_as_of_sql) with `until`, the next
+    cycle's start or infinity."""
     if _exists(con, f"{p}_cycles"):
         return
     _run(con, f"""
         CREATE TEMP TABLE {p}_cycles AS
-        SELECT *, coalesce(next_started_at, 'infinity'::TIMESTAMPTZ) AS until FROM ({_cycles_sql(con, params)})""",
-         params)
+        SELECT *, coalesce(next_started_at, 'infinity'::TIMESTAMPTZ) AS until
+        FROM ({cycles_as_of_sql(con, params, _scope(params))})""", params)
 
 
 def _open_cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> None:
@@ -237,11 +222,11 @@ def _open_cycles_table(con: duckdb.DuckDBPyConnection, p: str, params: dict) -> 
     A conversation whose stored state holds as of the cut-off (horizon) is unresolved when its stored status is
     not `resolved`, with the stored cycle and unanswered flag; only reopened ones read their cycle's start from
     the stored status changes (core.status.cycles_sql's started_at: the cycle's first change). The others are
-    folded (_cycles_sql), when there are any.
+    folded, when there are any.
     """
     if _exists(con, f"{p}_open_cycles"):
         return
-    folded = "" if not _unsettled(con, params) else f"""
+    folded = "" if not unsettled_count(con, params, _scope(params)) else f"""
         UNION ALL
         SELECT conversation_id, cycle, started_at, NULL FROM (WITH {changes_ctes(unsettled(_scope(params)))},
             {CYCLES_SELECT}) WHERE resolved_at IS NULL"""
@@ -345,9 +330,9 @@ def _replies_sql(p: str, direction: str, metric: str, needed: frozenset[str]) ->
         {f"LEFT JOIN {p}_cycles c ON {_during('l', 'l.to_at', 'c', 'started_at', 'until')}" if cycled else ""}
         WHERE l.to_at <= $as_of::TIMESTAMPTZ AND l.direction = '{direction}' AND {in_period('l.from_at')}
         UNION ALL
-        SELECT '{metric}', {_pick(needed, "conversation_id", "o.conversation_id")}, {"conv.contact_id" if contact else "NULL"},
-               u.cycle, o.from_message_id, o.from_at, NULL, NULL, NULL, o.channel, {"NULL" if agent_waits else "o.agent_id"},
-               TRUE, NULL
+        SELECT '{metric}', {_pick(needed, "conversation_id", "o.conversation_id")},
+               {"conv.contact_id" if contact else "NULL"}, u.cycle, o.from_message_id, o.from_at, NULL, NULL, NULL,
+               o.channel, {"NULL" if agent_waits else "o.agent_id"}, TRUE, NULL
         FROM ({_waiting_turns_sql(p, direction, needed)}) o
         JOIN {p}_open_cycles u ON u.conversation_id = o.conversation_id AND o.from_at >= u.since
         {"LEFT JOIN conversations conv ON conv.conversation_id = o.conversation_id" if contact else ""}
