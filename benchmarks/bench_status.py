@@ -7,7 +7,11 @@ Measures, on benchmarks.common.bench_store(N) (N messages, about N / 7 conversat
 - status_as_of() for every conversation, as of now;
 - conversations_export(), the rows of `pipeone export conversations` (status plus messages and tickets);
 - status_as_of(conversation_ids=[one]): what the inbox runs after each action (target <= 200 ms);
-- cycles(), for information.
+- cycles(), for information;
+- the refresh of one conversation's stored status (derived.status.refresh), which every write pays (an inbox
+  action, compose), in a write transaction rolled back (the store is left as it was).
+All of these read the stored fold (derived/status.py: conversation_state, status_changes, which the import
+builds); as of now no conversation has an input after as_of, so none is folded at read time.
 The headline (issue #3) is status_as_of() + conversations_export() against the bare scan: target <= 4.
 Then, on a dedicated store (benchmarks/.data/timeline-<n>.duckdb: one contact with --timeline-messages messages in
 200 conversations, with events and tickets, among 900k messages of 90k other contacts):
@@ -22,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import DATA, Table, _locked, bench_store, peak_rss_mb, timed  # noqa: E402
+from pipeone_analytics import derived  # noqa: E402
 from pipeone_analytics.config import Settings  # noqa: E402
 from pipeone_analytics.core import status  # noqa: E402
 from pipeone_analytics.core.timeline import timeline  # noqa: E402
@@ -35,6 +40,21 @@ def scan(store: Store) -> object:
     """The bare scan's rows in pandas, fetched the way core/status.py fetches (through Arrow)."""
     with store.read() as con:
         return con.sql(SCAN).to_arrow_table().to_pandas()
+
+
+class _Undo(Exception):
+    """Raised to roll a benchmark's write transaction back."""
+
+
+def refresh_one(store: Store, conversation_id: str) -> None:
+    """derived.status.refresh of one conversation in a write transaction, then rolled back."""
+    try:
+        with store.write() as con:
+            con.execute("CREATE TEMP TABLE _one AS SELECT ?::VARCHAR AS conversation_id", [conversation_id])
+            derived.status.refresh(con, "_one")
+            raise _Undo
+    except _Undo:
+        pass
 
 
 def timeline_store(big: int, others: int = 900_000) -> Store:
@@ -118,6 +138,9 @@ def main() -> None:
     table.add("status_as_of(conversation_ids=[one])", seconds, f"best of {max(3, args.repeat)}")
     seconds, cyc = timed(lambda: status.cycles(store), args.repeat)
     table.add("cycles(), every conversation", seconds, f"{len(cyc):,} cycles")
+    seconds, _ = timed(lambda: refresh_one(store, one), 3)
+    table.add("write transaction refreshing one conversation's stored status", seconds,
+              "best of 3, rolled back; every write pays the refresh")
     status_rss = peak_rss_mb()
 
     tl = timeline_store(args.timeline_messages)
