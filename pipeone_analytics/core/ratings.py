@@ -143,7 +143,7 @@ def _stored_sql(where: str) -> str:
 # timezone than the session's (the account timezone of the reader's settings).
 STALE_SQL = f"""
     SELECT contact_id FROM {TOTALS_TABLE}
-    WHERE last_at > $as_of::TIMESTAMPTZ OR timezone IS DISTINCT FROM current_setting('TimeZone')"""
+    WHERE (last_at > $as_of::TIMESTAMPTZ OR timezone IS DISTINCT FROM current_setting('TimeZone'))"""
 
 
 def _rated_sql(where: str, counts: str) -> str:
@@ -166,20 +166,21 @@ def _rated_sql(where: str, counts: str) -> str:
         ) counted"""
 
 
-def _rated_parts(con: duckdb.DuckDBPyConnection, where: str, as_of: pd.Timestamp, timezone: str
+def _rated_parts(con: duckdb.DuckDBPyConnection, where: str, params: dict[str, object], timezone: str
                  ) -> tuple[str, dict[str, int]]:
-    """SQL of _rated_sql for every contact kept by `where`, and its day parameters.
+    """SQL of _rated_sql for every contact kept by `where` (its parameters and $as_of in params), and its day
+    parameters.
 
     Contacts whose stored total holds as of $as_of are read from contact_engagement_totals; the others, if any,
     are counted from the messages and the ledger. When the stored rows do not cover every message (a writer that
     did not refresh them), every contact is counted.
     """
-    complete, stale = con.execute(
-        f"SELECT (SELECT count(*) FROM messages) = (SELECT coalesce(sum(messages), 0) FROM {ENGAGEMENT_TABLE}), "
-        f"EXISTS ({STALE_SQL})", {"as_of": as_of}).fetchall()[0]
+    sql = (f"SELECT (SELECT count(*) FROM messages) = (SELECT coalesce(sum(messages), 0) FROM {ENGAGEMENT_TABLE}), "
+           f"EXISTS ({STALE_SQL} AND ({where}))")
+    complete, stale = con.execute(sql, used_params(sql, params)).fetchall()[0]
     if complete and not stale:
         return _rated_sql(where, _stored_sql(where)), {}
-    days = day_params(con, timezone, as_of)
+    days = day_params(con, timezone, params["as_of"])
     if not complete:
         return _rated_sql(where, _computed_sql(where, len(days) // 2)), days
     fresh, old = (f"({where}) AND contact_id {kept} ({STALE_SQL})" for kept in ("NOT IN", "IN"))
@@ -249,9 +250,9 @@ def ratings(source: Store | Mapping[str, pd.DataFrame], as_of: dt.datetime | dt.
     store = as_store(source)
     locale = i18n.check_locale(locale or store.settings.locale)
     where, params = _contact_filter(contacts)
-    as_of = end_of_day(as_of, store.settings)
+    params["as_of"] = end_of_day(as_of, store.settings)
     with store.read() as con:  # one connection: opening the file costs as much as rating one contact
-        rated, days = _rated_parts(con, where, as_of, store.settings.timezone)
+        rated, days = _rated_parts(con, where, params, store.settings.timezone)
         # sorted before the label, shares and reason are added: a narrower sort (SELECT keeps its input's order)
         sql = f"""
             SELECT contact_id, name, phone, channel, stars::INTEGER AS stars, $labels[stars + 1] AS label,
@@ -260,7 +261,7 @@ def ratings(source: Store | Mapping[str, pd.DataFrame], as_of: dt.datetime | dt.
                    within_2h / nullif(interactions, 0) AS share_within_2h,
                    phone_valid, {_reason_sql(locale, params)} AS reason
             FROM ({rated} ORDER BY contact_id) r"""
-        params |= {"as_of": as_of, "labels": [i18n.label("stars", s, locale) for s in STAR_LEVELS]} | days
+        params |= {"labels": [i18n.label("stars", s, locale) for s in STAR_LEVELS]} | days
         # through Arrow: three times faster than .df() for a million contacts
         table = con.sql(sql, params=used_params(sql, params)).to_arrow_table()
     return table.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)  # phone_valid: NA when no phone
