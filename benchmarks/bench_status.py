@@ -105,6 +105,7 @@ def timeline_store(big: int, others: int = 900_000) -> Store:
                     SELECT 'bt' || i, 'big-c' || i, TIMESTAMPTZ '2026-01-01' + to_seconds(i * 86400 + 3 * 21600 + 30),
                            'a1', 'question', 'billing', 'note ' || i
                     FROM range(200) t(i)""")
+                derived.refresh(con)  # rows written directly: their derived tables too (docs/DEVELOPING.md)
             (DATA / f"{path.name}.complete").touch()
     return store
 
