@@ -1,5 +1,9 @@
 """A conversation's current state for ops, derived by core/status.py (never a second fold here), and its version.
 
+core/status.py reads the stored fold (derived/status.py), which every write refreshes in its own transaction, so
+the state read on a write's connection after the write (state_row, conversation_state) is that refreshed row,
+not a second fold.
+
 The version is a fingerprint of every row the state is derived from (the conversation's messages, notes,
 events and its conversations row, each hashed whole). A caller that read a state together with its version
 (on one read connection) may hand both back to a write: when the version inside the write transaction is
