@@ -1,9 +1,10 @@
 """The stored engagement counts (derived.engagement) give ratings() exactly what counting from the ledger gives.
 
 ratings() reads contact_engagement_totals for every contact whose total holds as of as_of, and counts the others
-from the messages and the interaction ledger. Here every hand-built scenario of test_ratings*.py is run again
+from the messages and the interaction ledger. Here every hand-built scenario of test_ratings.py is run again
 with each ratings() call checked against the same call on a copy of the store whose engagement tables are empty
-(so every contact is counted from the ledger), and the tables are checked against a fresh computation after each
+(so every contact is counted from the ledger; test_ratings_table_property.py does the same on random writes in
+the timezones of test_ratings_property.py), and the tables are checked against a fresh computation after each
 kind of writer: import, re-import, an import that moves a message to another contact, compose, and migrate.
 """
 from __future__ import annotations
@@ -17,7 +18,6 @@ import pandas as pd
 import pytest
 
 import tests.core.test_ratings as hand_built
-import tests.core.test_ratings_property as property_based
 from pipeone_analytics import derived
 from pipeone_analytics.config import Settings
 from pipeone_analytics.core import ratings as R
@@ -108,7 +108,7 @@ def _cases(module) -> list:
     return cases
 
 
-@pytest.mark.parametrize("test, args", _cases(hand_built) + _cases(property_based))
+@pytest.mark.parametrize("test, args", _cases(hand_built))
 def test_every_rating_scenario_reads_the_table_as_it_counts(test: Callable, args: dict, checked: list[bool],
                                                              tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     fixtures = {"tmp_path": tmp_path, "capsys": capsys}

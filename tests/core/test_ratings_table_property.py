@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from pipeone_analytics import derived
 from pipeone_analytics.core import ratings as R
 from pipeone_analytics.store import Store
+from tests.core.test_ratings_property import ZONES
 from tests.core.test_ratings_table import assert_tables_fresh, counted
 from tests.scenario import Scenario
 
-BASE = pd.Timestamp("2026-11-02 21:00", tz="America/Sao_Paulo")  # minutes from here cross local midnight
 SENDERS = {"contact": "inbound", "agent": "outbound", "automation": "outbound", "note": "outbound"}
 CONVERSATIONS = ["v0", "v1", "v2"]
 CONTACTS = ["c0", "c1", "c2"]
@@ -32,7 +32,7 @@ writes = st.lists(st.one_of(
 ), min_size=1, max_size=8)
 
 
-def _write(store: Store, write: tuple, number: int) -> None:
+def _write(store: Store, write: tuple, number: int, base: pd.Timestamp) -> None:
     """Apply one write in its own transaction and refresh what it touched, as every writer does."""
     kind, since = write[0], None
     with store.write() as con:
@@ -44,7 +44,7 @@ def _write(store: Store, write: tuple, number: int) -> None:
                                              [picked]).fetchall()]
         if kind == "insert":
             _, conversation, minute, sender, contact, channel, since_it = write
-            at = BASE + pd.Timedelta(minutes=minute)
+            at = base + pd.Timedelta(minutes=minute)
             con.execute("INSERT INTO messages (message_id, conversation_id, contact_id, channel, direction, sent_at, "
                         "sender_type) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [f"m{number:03d}", conversation, contact, channel, SENDERS[sender], at, sender])
@@ -56,7 +56,7 @@ def _write(store: Store, write: tuple, number: int) -> None:
             touched.append(write[2])
         elif kind == "retime":
             con.execute("UPDATE messages SET sent_at = ? WHERE message_id = ?",
-                        [BASE + pd.Timedelta(minutes=write[2]), picked])
+                        [base + pd.Timedelta(minutes=write[2]), picked])
         elif kind == "delete":
             con.execute("DELETE FROM messages WHERE message_id = ?", [picked])
         else:
@@ -70,35 +70,41 @@ def _write(store: Store, write: tuple, number: int) -> None:
 
 
 cases = dict(phones=st.lists(st.sampled_from(PHONES), min_size=3, max_size=3),
-             owners=st.lists(st.sampled_from(CONTACTS), min_size=3, max_size=3), writes=writes, cut=minutes)
+             owners=st.lists(st.sampled_from(CONTACTS), min_size=3, max_size=3), writes=writes, cut=minutes,
+             zone=st.sampled_from(ZONES))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(**cases)
-def test_random_writes_keep_the_tables_fresh(phones: list, owners: list, writes: list, cut: int) -> None:
-    check(phones, owners, writes, cut)
+def test_random_writes_keep_the_tables_fresh(phones: list, owners: list, writes: list, cut: int, zone: tuple) -> None:
+    check(phones, owners, writes, cut, zone)
 
 
 @pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(**cases)
-def test_random_writes_keep_the_tables_fresh_many(phones: list, owners: list, writes: list, cut: int) -> None:
-    check(phones, owners, writes, cut)
+def test_random_writes_keep_the_tables_fresh_many(phones: list, owners: list, writes: list, cut: int,
+                                                  zone: tuple) -> None:
+    check(phones, owners, writes, cut, zone)
 
 
-def check(phones: list, owners: list, writes: list, cut: int) -> None:
-    """Apply the writes to three contacts' conversations, checking the tables after each, then rate at two times."""
-    scn = Scenario()
+def check(phones: list, owners: list, writes: list, cut: int, zone: tuple) -> None:
+    """Apply the writes to three contacts' conversations, checking the tables after each, then rate at two times.
+
+    Minutes count from zone's start, so they cross local midnights and, in two of the zones, a DST change."""
+    timezone, start = zone
+    base = pd.Timestamp(start).tz_localize(timezone)
+    scn = Scenario(timezone=timezone)
     for contact, phone in zip(CONTACTS, phones):
         scn.contact(contact, phone)
     for conversation, owner in zip(CONVERSATIONS, owners):
         scn.conversation(conversation, owner)
     store = scn.store()
     for number, write in enumerate(writes):
-        _write(store, write, number)
+        _write(store, write, number, base)
         assert_tables_fresh(store)
         pd.testing.assert_frame_equal(store.df("SELECT * FROM interaction_ledger ORDER BY to_message_id"),
                                       store.df(f"SELECT * FROM ({derived.ledger_sql()}) ORDER BY to_message_id"))
     copy = counted(store)
-    for as_of in (None, BASE + pd.Timedelta(minutes=cut)):
+    for as_of in (None, base + pd.Timedelta(minutes=cut)):
         pd.testing.assert_frame_equal(R.ratings(store, as_of=as_of), R.ratings(copy, as_of=as_of))
