@@ -30,14 +30,17 @@ MIGRATIONS = frozenset({2})  # migrations after which the whole ledger is rebuil
 def messages_sql(where: str = "TRUE") -> str:
     """SELECT of the messages kept by `where` (over the messages table) with their contact resolved.
 
-    A message without contact_id takes its conversation's. Columns: message_id, conversation_id,
+    A message without contact_id takes its conversation's; only those messages' conversations are hashed, so
+    a few conversations' messages never build a hash table of every conversation. Columns: message_id, conversation_id,
     contact_id, channel, direction, sent_at, sender_type, agent_id.
     """
     return f"""
         SELECT m.message_id, m.conversation_id, coalesce(m.contact_id, c.contact_id) AS contact_id,
                m.channel, m.direction, m.sent_at, m.sender_type, m.agent_id
         FROM (SELECT * FROM messages WHERE {where}) m
-        LEFT JOIN conversations c ON m.contact_id IS NULL AND c.conversation_id = m.conversation_id"""
+        LEFT JOIN (SELECT conversation_id, contact_id FROM conversations WHERE conversation_id IN (
+                       SELECT conversation_id FROM messages WHERE contact_id IS NULL AND ({where}))) c
+            ON m.contact_id IS NULL AND c.conversation_id = m.conversation_id"""
 
 
 def ledger_sql(scope: str = "TRUE") -> str:
