@@ -4,11 +4,12 @@ core/status.py reads the stored fold (derived/status.py), which every write refr
 the state read on a write's connection after the write (state_row, conversation_state) is that refreshed row,
 not a second fold.
 
-The version is a fingerprint of every row the state is derived from (the conversation's messages, notes,
-events and its conversations row, each hashed whole). A caller that read a state together with its version
-(on one read connection) may hand both back to a write: when the version inside the write transaction is
-still the same, the held state is the current one and the fold is not run again; when anything changed
-(another agent acted, an import added or updated a row), the write folds again and checks the fresh state.
+The version is a fingerprint of the conversation's stored state row, which every writer refreshes from the
+conversation's messages, notes, events and row in its own transaction. A caller that read a state together with its
+version (on one read connection) may hand both back to a write: when the version inside the write transaction is
+still the same, the held state is the current one (a write that changed no column of the state leaves it as it
+was) and it is not read again; when anything changed (another agent acted, an import changed the state), the
+write reads the fresh state and checks it.
 A conversation with an item dated after now has no version: its state changes by itself as time passes.
 """
 from __future__ import annotations
@@ -20,18 +21,16 @@ import pandas as pd
 from .. import i18n
 from ..core.conversations import conversation_list
 from ..core.status import status_as_of
+from ..derived.status import STATE_TABLE
 from ..errors import ValidationError
 from ..store import Store
 
 # The columns of a state that the checks of ops read, and that an action's result carries forward.
 STATE_KEYS = ("conversation_id", "contact_id", "status", "assignee_id")
 
-_VERSION = """
-SELECT count(*) AS n, sum(h)::VARCHAR AS h, coalesce(max(ts) > $now, FALSE) AS moving FROM (
-    SELECT hash(m) AS h, m.sent_at AS ts FROM messages m WHERE m.conversation_id = $id
-    UNION ALL SELECT hash(e), e."at" FROM events e WHERE e.conversation_id = $id
-    UNION ALL SELECT hash(c), c.created_at FROM conversations c WHERE c.conversation_id = $id
-)"""
+_VERSION = f"""
+SELECT count(*) AS n, max(hash(s))::VARCHAR AS h, coalesce(max(horizon) > $now, FALSE) AS moving
+FROM {STATE_TABLE} s WHERE conversation_id = $id"""
 
 
 def conversation_state(store: Store, conversation_id: str) -> dict[str, Any]:

@@ -98,9 +98,12 @@ def test_a_row_changed_by_an_import_changes_the_version(inbox: Store, change: st
 
 def test_a_conversation_with_an_item_after_now_has_no_version(inbox: Store) -> None:
     assert state.conversation_version(inbox, "c_free", NOW) is not None
-    inbox.execute("INSERT INTO messages (message_id, conversation_id, contact_id, channel, direction, sent_at, "
-                  "sender_type) VALUES ('m_later', 'c_free', 'k1', 'sms', 'inbound', ?, 'contact')",
-                  [NOW + pd.Timedelta(hours=1)])
+    with inbox.write() as con:                        # as an import writes: the row, then its derived rows
+        con.execute("INSERT INTO messages (message_id, conversation_id, contact_id, channel, direction, sent_at, "
+                    "sender_type) VALUES ('m_later', 'c_free', 'k1', 'sms', 'inbound', ?, 'contact')",
+                    [NOW + pd.Timedelta(hours=1)])
+        con.execute("CREATE TEMP TABLE touched AS SELECT 'c_free' AS conversation_id")
+        derived.refresh(con, "touched")
     assert state.conversation_version(inbox, "c_free", NOW) is None
     assert state.conversation_version(inbox, "c_free", NOW + pd.Timedelta(hours=2)) is not None
     assert state.conversation_version(inbox, "c_nope", NOW) is None
