@@ -122,8 +122,8 @@ def _import(store: Store, parts: list[Part], source: str, fmt: str, timezone: st
             changed |= {table} if result.counts[table]["inserted"] + result.counts[table]["updated"] else set()
             result.seconds[table] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result.ledger_rows = touched.refresh(con, whole, changed).get("ledger", 0)
-        result.ledger_seconds = time.perf_counter() - t0
+        result.derived_rows = touched.refresh(con, whole, changed)
+        result.derived_seconds = time.perf_counter() - t0
         _record_run(con, result, started, [scan.result()[0] for scan in scans.values()])
     return result
 

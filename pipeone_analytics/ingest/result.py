@@ -17,8 +17,13 @@ class ImportResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)   # wall time per table (files hashed alongside)
     warnings: list[str] = field(default_factory=list)
-    ledger_rows: int = 0        # interaction ledger rows rebuilt for the conversations this import changed
-    ledger_seconds: float = 0.0
+    derived_rows: dict[str, int] = field(default_factory=dict)  # per derived table, rows rebuilt for what changed
+    derived_seconds: float = 0.0
+
+    @property
+    def ledger_rows(self) -> int:
+        """Interaction ledger rows rebuilt for the conversations this import changed."""
+        return self.derived_rows.get("ledger", 0)
 
     def total(self, what: str) -> int:
         """One count summed over every table."""
@@ -33,8 +38,9 @@ class ImportResult:
                          + f"{self.seconds.get(table, 0):>10.2f}")
         lines.append(f"{'total':<14}" + "".join(f"{self.total(c):>12,}" for c in COUNTS)
                      + f"{sum(self.seconds.values()):>10.2f}")
-        if self.ledger_rows:
-            lines.append(f"interaction ledger: {self.ledger_rows:,} rows rebuilt in {self.ledger_seconds:.2f} s")
+        if any(self.derived_rows.values()):
+            rows = ", ".join(f"{name} {n:,}" for name, n in self.derived_rows.items())
+            lines.append(f"derived tables rebuilt in {self.derived_seconds:.2f} s, rows: {rows}")
         lines += [f"warning: {w}" for w in self.warnings]
         if self.total("rejected"):
             lines.append(f"{self.total('rejected'):,} rejected rows with their reasons: "
