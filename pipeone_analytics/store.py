@@ -74,8 +74,7 @@ class Store:
                 con.register("_frame", frame)
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
                 con.unregister("_frame")
-            if {"messages", "conversations"} & set(frames):
-                derived.refresh(con)
+            derived.refresh(con, changed=set(frames))  # every derived table that reads a table given
         return store
 
     def _configure(self, con: duckdb.DuckDBPyConnection) -> None:

@@ -235,3 +235,14 @@ def test_a_partial_refresh_keeps_the_table_in_order_and_adds_new_conversations()
     assert stored["status_since"].tolist() == [ts("2026-11-02 09:07"), ts("2026-11-02 09:09"),
                                                ts("2026-11-02 09:08"), ts("2026-11-02 09:05"),
                                                ts("2026-11-02 09:06")]
+
+
+def test_frames_of_events_alone_get_their_stored_state() -> None:
+    # One resolved event at 10:00 local (13:00 UTC) on a conversation with no message: the fold starts it `new` at
+    # its first activity (the event) and the event resolves it, so it is stored resolved with horizon 10:00.
+    events = pd.DataFrame({"event_id": ["e1"], "conversation_id": ["c1"], "at": [pd.Timestamp("2026-01-05 10:00")],
+                           "actor_id": ["a1"], "kind": ["resolved"], "value": [None]})
+    store = Store.from_frames({"events": events}, Settings(timezone=TZ))
+    stored = store.df("SELECT conversation_id, status, horizon FROM conversation_state")
+    assert stored.to_dict("records") == [{"conversation_id": "c1", "status": "resolved",
+                                          "horizon": pd.Timestamp("2026-01-05 13:00", tz="UTC")}]
