@@ -417,12 +417,17 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
 def _merge(con: duckdb.DuckDBPyConnection, only: str, conversations: str) -> int:
     """Write the folded rows (_status_fold) of the conversations kept by `only` (listed in table `conversations`)
     into conversation_state, keeping it in conversation_id order; rows written."""
-    sets = ", ".join(f"{c} = r.{c}" for c in _STORED_COLUMNS.split(", ") if c != "conversation_id")
-    updated = con.execute(f"UPDATE {STATE_TABLE} SET {sets} FROM ({_ROWS}) r "
-                          f"WHERE {STATE_TABLE}.conversation_id = r.conversation_id").fetchall()[0][0]
-    folded, unfolded = con.execute(
-        f"SELECT (SELECT count(*) FROM _status_fold WHERE seg = 0), (SELECT count(*) FROM {conversations} c "
-        "WHERE NOT EXISTS (SELECT 1 FROM _status_fold f WHERE f.conversation_id = c.conversation_id))").fetchall()[0]
+    columns = [c for c in _STORED_COLUMNS.split(", ") if c != "conversation_id"]
+    differ = ", ".join(f"coalesce(bool_or(t.{c} IS DISTINCT FROM r.{c}), FALSE)" for c in columns)
+    updated, folded, unfolded, *changed = con.execute(
+        f"SELECT (SELECT count(*) FROM ({_ROWS}) r JOIN {STATE_TABLE} t USING (conversation_id)), "
+        f"(SELECT count(*) FROM _status_fold WHERE seg = 0), (SELECT count(*) FROM {conversations} c "
+        "WHERE NOT EXISTS (SELECT 1 FROM _status_fold f WHERE f.conversation_id = c.conversation_id)), "
+        f"* FROM (SELECT {differ} FROM ({_ROWS}) r JOIN {STATE_TABLE} t USING (conversation_id))").fetchall()[0]
+    sets = ", ".join(f"{c} = r.{c}" for c, differs in zip(columns, changed) if differs)
+    if sets:  # only the columns that change are written: the checkpoint rewrites less
+        con.execute(f"UPDATE {STATE_TABLE} SET {sets} FROM ({_ROWS}) r "
+                    f"WHERE {STATE_TABLE}.conversation_id = r.conversation_id")
     if unfolded:  # listed, not started: a stored row of one is gone (an input was deleted)
         con.execute(f"DELETE FROM {STATE_TABLE} WHERE {only} AND conversation_id NOT IN "
                     "(SELECT conversation_id FROM _status_fold)")
