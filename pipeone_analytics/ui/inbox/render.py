@@ -157,11 +157,14 @@ def timeline_item_html(item: Mapping[str, Any], names: Mapping[str, str], locale
     return f"<div class='p1-item p1-center'><span class='p1-event'>{line} · {when}</span></div>"
 
 
-def timeline_html(items: pd.DataFrame, names: Mapping[str, str], locale: str, timezone: str) -> str:
-    """The whole timeline, oldest first, with a divider where the conversation changes."""
+def timeline_html(items: pd.DataFrame, names: Mapping[str, str], locale: str, timezone: str,
+                  previous: str | None = None) -> str:
+    """The whole timeline, oldest first, with a divider where the conversation changes; with `previous` (the
+    conversation of the item shown just before them), the items to append after those already shown."""
     if items.empty:
-        return f"<div class='p1-empty'>{esc(i18n.t('inbox_timeline_empty', locale))}</div>"
-    parts, previous = [], None
+        return "" if previous is not None else (
+            f"<div class='p1-empty'>{esc(i18n.t('inbox_timeline_empty', locale))}</div>")
+    parts = []
     for item in items.to_dict("records"):
         if item["conversation_id"] != previous:
             parts.append(f"<div class='p1-divider'>{esc(i18n.t('inbox_conversation', locale))} "

@@ -97,8 +97,13 @@ class TimelinePane(w.VBox):
             self.items, self.cursor = page.items, page.next_cursor
         elif page.next_cursor is not None:
             return False
-        elif not page.items.empty:
-            self.items = pd.concat([self.items, page.items], ignore_index=True)
+        else:  # only the new items are rendered, appended to those shown
+            if not page.items.empty:
+                previous = self.items["conversation_id"].iloc[-1]
+                self.items = pd.concat([self.items, page.items], ignore_index=True)
+                self.view.value += timeline_html(page.items, self.names, self.ctx.locale, self.ctx.timezone,
+                                                 previous)
+            return True
         self._render()
         return True
 
