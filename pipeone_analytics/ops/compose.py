@@ -58,10 +58,10 @@ class Sent:
     read: Any = None
 
 
-def _row(store: Store, sql: str, key: str) -> dict[str, Any] | None:
-    """The one row a lookup by key finds, as a dict (None when none): no DataFrame for one small row."""
+def _row(store: Store, sql: str, keys: list[Any]) -> dict[str, Any] | None:
+    """The one row a lookup by keys finds, as a dict (None when none): no DataFrame for one small row."""
     with store.read() as con:
-        rows = con.execute(sql, [key]).fetchall()
+        rows = con.execute(sql, keys).fetchall()
         return dict(zip([d[0] for d in con.description], rows[0])) if rows else None
 
 
@@ -84,15 +84,17 @@ def _draft(store: Store, actor: Actor | None, conversation: Mapping[str, Any], b
         raise fail("ops_unknown_channel", channel=channel, known=", ".join(i18n.CHANNELS))
     extra = list(attachments)
     if template_id is not None:
-        template = _row(store, "SELECT body, channel, attachments FROM templates WHERE template_id = ?", template_id)
+        # the template and the contact in one read (the contact's columns are NULL when it has no row)
+        template = _row(store, "SELECT t.body, t.channel, t.attachments, c.* FROM "
+                               "(SELECT body, channel, attachments FROM templates WHERE template_id = ?) t LEFT JOIN "
+                               "(SELECT name, phone, phone_e164, phone_valid, email, attributes FROM contacts "
+                               "WHERE contact_id = ?) c ON TRUE", [template_id, contact_id])
         if template is None:
             raise fail("ops_unknown_template", template=template_id)
         if template["channel"] is not None and template["channel"] != channel:
             raise fail("ops_template_channel", template=template_id, template_channel=template["channel"],
                        channel=channel)
-        contact = _row(store, "SELECT name, phone, phone_e164, phone_valid, email, attributes FROM contacts "
-                              "WHERE contact_id = ?", contact_id)
-        variables = template_variables(contact or {}, actor)
+        variables = template_variables(template, actor)
         body = render(template["body"], variables, locale)
         extra = (json.loads(template["attachments"]) if template["attachments"] else []) + extra
     if not body or not body.strip():
