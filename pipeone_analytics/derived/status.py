@@ -418,12 +418,12 @@ def _merge(con: duckdb.DuckDBPyConnection, only: str, conversations: str) -> int
     """Write the folded rows (_status_fold) of the conversations kept by `only` (listed in table `conversations`)
     into conversation_state, keeping it in conversation_id order; rows written."""
     columns = [c for c in _STORED_COLUMNS.split(", ") if c != "conversation_id"]
-    differ = ", ".join(f"coalesce(bool_or(t.{c} IS DISTINCT FROM r.{c}), FALSE)" for c in columns)
+    differ = ", ".join(f"coalesce(bool_or(t.{c} IS DISTINCT FROM r.{c}) FILTER (WHERE t.conversation_id IS NOT NULL), "
+                       "FALSE)" for c in columns)
     updated, folded, unfolded, *changed = con.execute(
-        f"SELECT (SELECT count(*) FROM ({_ROWS}) r JOIN {STATE_TABLE} t USING (conversation_id)), "
-        f"(SELECT count(*) FROM _status_fold WHERE seg = 0), (SELECT count(*) FROM {conversations} c "
-        "WHERE NOT EXISTS (SELECT 1 FROM _status_fold f WHERE f.conversation_id = c.conversation_id)), "
-        f"* FROM (SELECT {differ} FROM ({_ROWS}) r JOIN {STATE_TABLE} t USING (conversation_id))").fetchall()[0]
+        f"SELECT count(t.conversation_id), count(*), (SELECT count(*) FROM {conversations} c WHERE NOT EXISTS "
+        "(SELECT 1 FROM _status_fold f WHERE f.conversation_id = c.conversation_id)), "
+        f"{differ} FROM ({_ROWS}) r LEFT JOIN {STATE_TABLE} t USING (conversation_id)").fetchall()[0]
     sets = ", ".join(f"{c} = r.{c}" for c, differs in zip(columns, changed) if differs)
     if sets:  # only the columns that change are written: the checkpoint rewrites less
         con.execute(f"UPDATE {STATE_TABLE} SET {sets} FROM ({_ROWS}) r "
