@@ -20,7 +20,7 @@ import datetime as dt
 import duckdb
 
 from .ledger import LEDGER_TABLE, messages_sql
-from .names import table_name
+from .status import listed
 
 ENGAGEMENT_TABLE = "contact_engagement"
 TOTALS_TABLE = "contact_engagement_totals"
@@ -103,10 +103,10 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
         written = con.execute(f"INSERT INTO {ENGAGEMENT_TABLE} ({rows}) {engagement_sql()}").fetchall()[0][0]
         con.execute(f"DELETE FROM {TOTALS_TABLE}")
         return written + con.execute(f"INSERT INTO {TOTALS_TABLE} ({totals}) {totals_sql()}").fetchall()[0][0]
-    scope = f"conversation_id IN (SELECT conversation_id FROM {table_name(conversations)})"
-    had = con.execute(f"DELETE FROM {ENGAGEMENT_TABLE} WHERE {scope} RETURNING contact_id").fetchall()
-    has = con.execute(f"INSERT INTO {ENGAGEMENT_TABLE} ({rows}) {engagement_sql(scope)} RETURNING contact_id"
-                      ).fetchall()
+    scope, ids = listed(con, conversations)
+    had = con.execute(f"DELETE FROM {ENGAGEMENT_TABLE} WHERE {scope} RETURNING contact_id", ids).fetchall()
+    has = con.execute(f"INSERT INTO {ENGAGEMENT_TABLE} ({rows}) {engagement_sql(scope)} RETURNING contact_id",
+                      ids).fetchall()
     contacts = sorted({c for c, in had + has if c is not None})  # those that had or have a row there: a few
     if not contacts:
         return len(has)

@@ -60,6 +60,7 @@ MIGRATIONS = frozenset({3})  # migrations after which both tables are rebuilt wh
 
 ALL = "TRUE"  # the `only` predicate that keeps every conversation
 FEW = 10_000  # up to this many conversations to fold, the fold reads each input once (MATERIALIZED)
+FEW_IDS = 100  # up to this many conversations to refresh, their ids are written into the SQL as parameters
 
 # Conversations whose stored rows are not their state as of $as_of (folded at read time).
 _UNSETTLED = f"conversation_id IN (SELECT conversation_id FROM {STATE_TABLE} WHERE horizon > $as_of)"
@@ -387,8 +388,7 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
     not used: any input can change a conversation's whole fold. Runs in the caller's transaction, after its
     writes and before COMMIT.
     """
-    only = ALL if conversations is None else (
-        f"conversation_id IN (SELECT conversation_id FROM {table_name(conversations)})")
+    only, ids = (ALL, {}) if conversations is None else listed(con, conversations)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _status_fold AS
         WITH {_everything(_segment_ctes(only, few=False if conversations is None else None) + _STATE)},
@@ -396,14 +396,14 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
         SELECT s.*, f.* EXCLUDE (conversation_id), t.last_ticket_type, t.last_ticket_category,
                greatest(f.last_activity_at, t.last_ticket_at) AS horizon
         FROM seg_states s LEFT JOIN state f ON s.seg = 0 AND f.conversation_id = s.conversation_id
-        LEFT JOIN latest t ON s.seg = 0 AND t.conversation_id = s.conversation_id""")
+        LEFT JOIN latest t ON s.seg = 0 AND t.conversation_id = s.conversation_id""", ids)
     if conversations is None:
         con.execute(f"DELETE FROM {STATE_TABLE}")
         rows = con.execute(f"INSERT INTO {STATE_TABLE} ({_STORED_COLUMNS}) {_ROWS} ORDER BY conversation_id"
                            ).fetchall()[0][0]
     else:
-        rows = _merge(con, only, table_name(conversations))
-    con.execute(f"DELETE FROM {CHANGES_TABLE} WHERE {only}")
+        rows = _merge(con, only, ids, table_name(conversations))
+    con.execute(f"DELETE FROM {CHANGES_TABLE} WHERE {only}", ids)
     con.execute(f"""
         INSERT INTO {CHANGES_TABLE} ({", ".join(CHANGE_COLUMNS)}, horizon)
         WITH seg_states AS (SELECT {", ".join(SEG_COLUMNS)} FROM _status_fold){_CHANGES},
@@ -414,9 +414,21 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
     return rows
 
 
-def _merge(con: duckdb.DuckDBPyConnection, only: str, conversations: str) -> int:
-    """Write the folded rows (_status_fold) of the conversations kept by `only` (listed in table `conversations`)
-    into conversation_state, keeping it in conversation_id order; rows written."""
+def listed(con: duckdb.DuckDBPyConnection, conversations: str) -> tuple[str, dict[str, str]]:
+    """The predicate on conversation_id keeping the conversations listed in table `conversations`, with its
+    parameters: their ids as constants when there are few (a scan then skips the row groups of others and plans
+    faster), else a subquery."""
+    table = table_name(conversations)
+    ids = con.execute(f"SELECT DISTINCT conversation_id FROM {table} LIMIT {FEW_IDS + 1}").fetchall()
+    if len(ids) > FEW_IDS:
+        return f"conversation_id IN (SELECT conversation_id FROM {table})", {}
+    params = {f"listed_{i}": conversation_id for i, (conversation_id,) in enumerate(ids)}
+    return f"conversation_id IN ({', '.join('$' + k for k in params)})" if params else "FALSE", params
+
+
+def _merge(con: duckdb.DuckDBPyConnection, only: str, ids: dict[str, str], conversations: str) -> int:
+    """Write the folded rows (_status_fold) of the conversations kept by `only` (with its parameters `ids`; listed
+    in table `conversations`) into conversation_state, keeping it in conversation_id order; rows written."""
     columns = [c for c in _STORED_COLUMNS.split(", ") if c != "conversation_id"]
     differ = ", ".join(f"coalesce(bool_or(t.{c} IS DISTINCT FROM r.{c}) FILTER (WHERE t.conversation_id IS NOT NULL), "
                        "FALSE)" for c in columns)
@@ -430,7 +442,7 @@ def _merge(con: duckdb.DuckDBPyConnection, only: str, conversations: str) -> int
                     f"WHERE {STATE_TABLE}.conversation_id = r.conversation_id")
     if unfolded:  # listed, not started: a stored row of one is gone (an input was deleted)
         con.execute(f"DELETE FROM {STATE_TABLE} WHERE {only} AND conversation_id NOT IN "
-                    "(SELECT conversation_id FROM _status_fold)")
+                    "(SELECT conversation_id FROM _status_fold)", ids)
     new = folded - updated  # rows not stored yet
     if not new:
         return updated
