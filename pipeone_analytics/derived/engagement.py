@@ -28,6 +28,7 @@ ENGAGEMENT_COLUMNS = ("contact_id", "conversation_id", "channel", "messages", "r
                       "received", "interactions", "same_day", "within_30m", "within_2h", "timezone")
 COUNTS = ("sent", "received", "interactions", "same_day", "within_30m", "within_2h")
 TOTALS_COLUMNS = ("contact_id", "channel", "last_at", *COUNTS, "timezone")
+CONTACTS = "_engagement_contacts"  # temp table of the contacts whose totals a refresh of many conversations rebuilds
 READS = frozenset({"messages", "conversations"})  # the canonical tables the counts are computed from
 MIGRATIONS = frozenset({4})  # migrations after which both tables are rebuilt whole (they create or redefine them)
 
@@ -104,13 +105,22 @@ def refresh(con: duckdb.DuckDBPyConnection, conversations: str | None = None,
         con.execute(f"DELETE FROM {TOTALS_TABLE}")
         return written + con.execute(f"INSERT INTO {TOTALS_TABLE} ({totals}) {totals_sql()}").fetchall()[0][0]
     scope, ids = listed(con, conversations)
-    had = con.execute(f"DELETE FROM {ENGAGEMENT_TABLE} WHERE {scope} RETURNING contact_id", ids).fetchall()
-    has = con.execute(f"INSERT INTO {ENGAGEMENT_TABLE} ({rows}) {engagement_sql(scope)} RETURNING contact_id",
-                      ids).fetchall()
-    contacts = sorted({c for c, in had + has if c is not None})  # those that had or have a row there: a few
-    if not contacts:
-        return len(has)
-    touched = "contact_id IN (SELECT unnest($contacts::VARCHAR[]))"
-    con.execute(f"DELETE FROM {TOTALS_TABLE} WHERE {touched}", {"contacts": contacts})
-    return len(has) + con.execute(f"INSERT INTO {TOTALS_TABLE} ({totals}) {totals_sql(touched)}",
-                                  {"contacts": contacts}).fetchall()[0][0]
+    if not ids:  # many conversations (an import): their contacts stay in the database, in a temp table
+        contacts = f"SELECT contact_id FROM {ENGAGEMENT_TABLE} WHERE contact_id IS NOT NULL AND {scope}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {CONTACTS} AS {contacts}")  # those that had a row there
+        con.execute(f"DELETE FROM {ENGAGEMENT_TABLE} WHERE {scope}")
+        written = con.execute(f"INSERT INTO {ENGAGEMENT_TABLE} ({rows}) {engagement_sql(scope)}").fetchall()[0][0]
+        con.execute(f"INSERT INTO {CONTACTS} {contacts}")  # and those that have one now
+        touched, params = f"contact_id IN (SELECT contact_id FROM {CONTACTS})", {}
+    else:  # a few (an inbox action): RETURNING gives their contacts, with fewer statements
+        had = con.execute(f"DELETE FROM {ENGAGEMENT_TABLE} WHERE {scope} RETURNING contact_id", ids).fetchall()
+        has = con.execute(f"INSERT INTO {ENGAGEMENT_TABLE} ({rows}) {engagement_sql(scope)} RETURNING contact_id",
+                          ids).fetchall()
+        written = len(has)
+        params = {"contacts": sorted({c for c, in had + has if c is not None})}
+        touched = "contact_id IN (SELECT unnest($contacts::VARCHAR[]))"
+    con.execute(f"DELETE FROM {TOTALS_TABLE} WHERE {touched}", params)
+    written += con.execute(f"INSERT INTO {TOTALS_TABLE} ({totals}) {totals_sql(touched)}", params).fetchall()[0][0]
+    if not ids:
+        con.execute(f"DROP TABLE {CONTACTS}")
+    return written

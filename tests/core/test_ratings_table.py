@@ -22,6 +22,7 @@ from pipeone_analytics import derived
 from pipeone_analytics.config import Settings
 from pipeone_analytics.core import ratings as R
 from pipeone_analytics.derived.engagement import ENGAGEMENT_COLUMNS, TOTALS_COLUMNS, engagement_sql, totals_sql
+from pipeone_analytics.derived.status import FEW_IDS
 from pipeone_analytics.ingest import import_path
 from pipeone_analytics.ops import compose
 from pipeone_analytics.ops.permissions import acting_user
@@ -258,3 +259,18 @@ def test_migrate_builds_the_tables_for_a_store_at_migration_2(demo_store: Store)
     assert applied == sorted(applied) and 4 in applied  # in order, 3 (another derived table) before 4
     assert store.df("SELECT count(*) AS n FROM contact_engagement_totals")["n"][0] > 200
     assert_rates_as_it_counts(store)
+
+
+def test_a_refresh_of_many_conversations_keeps_the_tables_fresh(demo_store: Store):
+    # An import that touches more conversations than derived.status.FEW_IDS takes the temp-table path: move one
+    # inbound message to a contact that had no message at all (so only its new row names it), then refresh every
+    # conversation of the store as such an import would.
+    with demo_store.write() as con:
+        con.execute("UPDATE messages SET contact_id = (SELECT min(contact_id) FROM contacts WHERE contact_id NOT IN "
+                    "(SELECT contact_id FROM contact_engagement)) WHERE message_id = "
+                    "(SELECT min(message_id) FROM messages WHERE sender_type = 'contact')")
+        con.execute("CREATE TEMP TABLE touched AS SELECT conversation_id FROM conversations")
+        assert con.execute("SELECT count(*) FROM touched").fetchall()[0][0] > FEW_IDS
+        assert con.execute("SELECT count(*) FROM messages WHERE contact_id IS NULL").fetchall()[0][0] == 0
+        derived.refresh(con, "touched", changed={"messages"})
+    assert_rates_as_it_counts(demo_store)
