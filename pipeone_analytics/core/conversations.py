@@ -17,8 +17,8 @@ import pandas as pd
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .filters import Filters, as_tuple, in_list, in_period, to_timestamp, used_params
-from ..derived.status import STATE_TABLE, status_now_ctes
-from .status import STATUS_VALUES
+from ..derived.status import status_now_ctes
+from .status import STATUS_VALUES, unsettled_count
 
 Source = Store | Mapping[str, pd.DataFrame]
 
@@ -42,8 +42,6 @@ listed AS (
     FROM status_now s LEFT JOIN previews p USING (conversation_id)
 )"""
 
-
-_UNSETTLED = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of"
 
 # Candidates: eligible conversations with any activity in the window [$w_start, $w_end] (no lower bound when
 # $w_start is NULL). Every eligible conversation whose last activity falls in the window is among them.
@@ -167,7 +165,7 @@ def conversation_list(source: Source, filters: Filters | None = None, statuses: 
     if text and conversation_ids is not None:
         raise ValidationError("give either a search or conversation ids, not both")
     with store.read() as con:
-        state = _state(con.execute(_UNSETTLED, {"as_of": params["as_of"]}).fetchall()[0][0] > 0)
+        state = _state(unsettled_count(con, params) > 0)
         if conversation_ids is not None:
             params["ids"] = list(conversation_ids)
             sql = f"WITH {_IDS},{state},{_PAGE.format(where=where)}"

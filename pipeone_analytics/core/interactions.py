@@ -17,11 +17,11 @@ import pandas as pd
 from ..config import Settings
 from ..derived import LEDGER_COLUMNS, LEDGER_TABLE
 from ..derived import messages_sql as _resolved_messages_sql
-from ..derived.status import CYCLES_SELECT, FEW, STATE_TABLE, changes_ctes
 from ..errors import ValidationError
 from ..store import Store, as_store
 from .calendar import add_business_seconds
 from .filters import Filters, in_list, in_period, to_timestamp, used_params
+from .status import cycles_as_of_sql
 
 
 def end_of_day(value: dt.date | dt.datetime | str | None, settings: Settings) -> pd.Timestamp:
@@ -54,21 +54,6 @@ def ledger_sql(where: str = "TRUE") -> str:
     Columns: those of derived.ledger_sql (LEDGER_COLUMNS).
     """
     return f"SELECT * FROM {LEDGER_TABLE} WHERE to_at <= $as_of::TIMESTAMPTZ AND ({where})"
-
-
-def unsettled_count(con: duckdb.DuckDBPyConnection, params: dict, scope: str = "TRUE") -> int:
-    """How many conversations kept by `scope` (a constant predicate on conversation_id) have an input after
-    $as_of: their stored status rows do not hold, and reading cycles as of $as_of folds them."""
-    sql = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of AND {scope}"
-    return con.execute(sql, used_params(sql, params)).fetchall()[0][0]
-
-
-def cycles_as_of_sql(con: duckdb.DuckDBPyConnection, params: dict, scope: str = "TRUE") -> str:
-    """THE cycle SELECT (core.status.cycles_sql, same columns) of the conversations kept by `scope` as of $as_of:
-    their stored status changes, plus a fold of those with an input after $as_of, written in only when a count
-    finds any (as core.status.cycles does; cycles_sql always plans that fold)."""
-    n = unsettled_count(con, params, scope)
-    return f"WITH {changes_ctes(scope, n > 0, n <= FEW)}, {CYCLES_SELECT}"
 
 
 def ledger(source: Store | Mapping[str, pd.DataFrame], filters: Filters | None = None) -> pd.DataFrame:

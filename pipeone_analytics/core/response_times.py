@@ -39,8 +39,8 @@ from ..errors import ValidationError
 from ..store import Store, as_store
 from .calendar import add_business_seconds, business_clock
 from .filters import Filters, in_list, in_period, used_params
-from .interactions import cycles_as_of_sql, ledger_sql, unsettled_count
-from .status import status_intervals
+from .interactions import ledger_sql
+from .status import cycles_as_of_sql, status_intervals, unsettled_count
 
 Source = Store | Mapping[str, pd.DataFrame]
 

@@ -19,8 +19,9 @@ from ..derived.status import (ALL, CYCLES_SELECT, FEW, STATE_COLUMNS, STATE_TABL
 from ..store import Store, as_store
 from .filters import Filters, in_list, in_period, used_params
 
-__all__ = ["STATUS_VALUES", "cycles_sql", "state_ctes", "status_as_of", "conversations_export", "cycles",
-           "status_intervals", "backlog", "assignee_history", "assignment_summary", "export_conversations"]
+__all__ = ["STATUS_VALUES", "cycles_sql", "cycles_as_of_sql", "unsettled_count", "state_ctes", "status_as_of",
+           "conversations_export", "cycles", "status_intervals", "backlog", "assignee_history", "assignment_summary",
+           "export_conversations"]
 
 STATUS_VALUES = ("new", "in_progress", "on_hold", "resolved")
 
@@ -31,10 +32,19 @@ _ALL = ALL
 _ONLY = "list_contains($ids::VARCHAR[], conversation_id)"
 
 
-def _unsettled(con: duckdb.DuckDBPyConnection, only: str, params: dict) -> int:
-    """How many conversations kept by `only` have an input after $as_of (their stored rows do not hold)."""
-    sql = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of AND {only}"
+def unsettled_count(con: duckdb.DuckDBPyConnection, params: dict, scope: str = _ALL) -> int:
+    """How many conversations kept by `scope` (a constant predicate on conversation_id) have an input after
+    $as_of: their stored status rows do not hold, so reading them as of $as_of folds them."""
+    sql = f"SELECT count(*) FROM {STATE_TABLE} WHERE horizon > $as_of AND {scope}"
     return con.execute(sql, used_params(sql, params)).fetchall()[0][0]
+
+
+def cycles_as_of_sql(con: duckdb.DuckDBPyConnection, params: dict, scope: str = _ALL) -> str:
+    """THE cycle SELECT (cycles_sql, same columns) of the conversations kept by `scope` as of $as_of: their stored
+    status changes, plus a fold of those with an input after $as_of, written in only when a count finds any
+    (cycles_sql always plans that fold)."""
+    n = unsettled_count(con, params, scope)
+    return f"WITH {changes_ctes(scope, n > 0, n <= FEW)}, {CYCLES_SELECT}"
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
@@ -54,7 +64,7 @@ def _read(store: Store, build: Callable[[bool, bool], str], params: dict, only: 
     """Run build(fold, few) -> SQL on one read connection, where fold says whether any conversation kept by
     `only` must be folded as of $as_of and few whether they are few (derived.status.FEW)."""
     with store.read() as con:
-        n = _unsettled(con, only, params)
+        n = unsettled_count(con, params, only)
         return fetch(con, build(n > 0, n <= FEW), params)
 
 
@@ -65,9 +75,10 @@ def cycles(source: Source, filters: Filters | None = None) -> pd.DataFrame:
     (see cycles_sql for their meaning).
     """
     store = as_store(source)
-    return _read(store, lambda fold, few: (
-        f"WITH cycles AS (WITH {changes_ctes(_ALL, fold, few)}, {CYCLES_SELECT}) SELECT * FROM cycles "
-        f"WHERE {in_period('started_at')} ORDER BY conversation_id, cycle"), _params(store, filters))
+    params = _params(store, filters)
+    with store.read() as con:
+        return _fetch(con, f"WITH cycles AS ({cycles_as_of_sql(con, params)}) SELECT * FROM cycles "
+                           f"WHERE {in_period('started_at')} ORDER BY conversation_id, cycle", params)
 
 
 def status_as_of(source: Source, filters: Filters | None = None,
